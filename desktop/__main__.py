@@ -1,0 +1,60 @@
+"""Command-line entry point: argument parsing only; ``desktop.app`` does the work.
+
+    python -m desktop                       open the window
+    python -m desktop ask "QUESTION" [--json] [--patient ID]
+    python -m desktop ask --json --batch FILE
+    python -m desktop doctor
+    python -m desktop guidelines check|manifest
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from desktop import offline
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, no usage dump
+        print(f"lantern: {message} (see 'lantern --help')", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from desktop import __version__
+
+    parser = _Parser(prog="lantern", description="Private, offline answers about breast cancer.")
+    parser.add_argument("--version", action="version", version=f"lantern {__version__}")
+    parser.add_argument("--exit-when-shown", action="store_true", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    ask = sub.add_parser("ask", help="answer a question and print it")
+    ask.add_argument("question", nargs="?", help="the question (omit with --batch)")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    ask.add_argument("--batch", metavar="FILE", help="one question per line; JSON Lines out")
+    ask.add_argument("--patient", metavar="ID", help="personalise with this patient's records")
+    ask.add_argument("--mode", choices=("auto", "llm", "extractive"), default=None)
+
+    sub.add_parser("doctor", help="check the environment and say how to fix problems")
+
+    guidelines = sub.add_parser("guidelines", help="guideline packs")
+    gsub = guidelines.add_subparsers(dest="guidelines_command", required=True,
+                                     parser_class=_Parser)
+    gsub.add_parser("check", help="validate the installed packs")
+    manifest = gsub.add_parser("manifest", help="rewrite a pack's manifest checksums")
+    manifest.add_argument("--pack", default="breast-cancer")
+    manifest.add_argument("--version", dest="pack_version")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    offline.apply()
+    args = build_parser().parse_args(argv)
+    from desktop import app
+
+    return app.run(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

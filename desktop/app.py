@@ -1,0 +1,170 @@
+"""Composition root: settings -> services -> the window or a command.
+
+Expected failures (bad settings, a missing model, a missing file) end with one clear line on
+stderr and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from desktop.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("lantern")
+
+
+class UserError(Exception):
+    """An expected failure with a message for the user."""
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=getattr(logging, settings.log_level.upper(), logging.WARNING),
+        format="lantern %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        settings = load_settings()
+        _configure_logging(settings)
+        if args.command is None:
+            return run_window(settings, getattr(args, "exit_when_shown", False))
+        if args.command == "ask":
+            return cmd_ask(settings, args)
+        if args.command == "doctor":
+            from desktop.doctor import run_doctor
+
+            return run_doctor(settings)
+        if args.command == "guidelines":
+            return cmd_guidelines(settings, args)
+        raise UserError(f"unknown command {args.command}")
+    except (UserError, SettingsError) as exc:
+        print(f"lantern: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # output piped into a reader that stopped (e.g. `| head`)
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("lantern: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # last resort: keep the message, hide the traceback
+        from desktop.core.embed import EmbeddingModelError
+
+        if isinstance(exc, EmbeddingModelError):
+            print(f"lantern: {exc}", file=sys.stderr)
+            return 1
+        log.debug("unexpected error", exc_info=True)
+        print(f"lantern: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _services(settings: Settings):
+    from desktop.core.embed import EmbeddingModelError
+    from desktop.services import build_services
+
+    try:
+        return build_services(settings)
+    except EmbeddingModelError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    from desktop.core.answer.engine import QuestionError
+
+    if args.batch and args.question:
+        raise UserError("give either a question or --batch FILE, not both")
+    if args.batch:
+        path = Path(args.batch)
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(f"cannot read batch file {path}: {exc}") from exc
+        questions = [line.strip() for line in lines if line.strip()]
+    elif args.question is not None:
+        questions = [args.question]
+    else:
+        raise UserError("no question given: lantern ask \"QUESTION\" or --batch FILE")
+    if args.patient:
+        raise UserError("patient records are not available in this version yet")
+    if args.mode == "llm":
+        raise UserError("no local language model is configured; use --mode extractive")
+    services = _services(settings)
+    try:
+        for question in questions:
+            t0 = time.perf_counter()
+            try:
+                answer = services.engine.ask(question)
+            except QuestionError as exc:
+                if not args.batch:
+                    raise UserError(str(exc)) from exc
+                print(json.dumps({"question": question, "error": str(exc)}))
+                continue
+            answer.timings_ms["ask_total"] = round((time.perf_counter() - t0) * 1000, 2)
+            if args.json or args.batch:
+                print(answer.to_json(), flush=True)
+            else:
+                print(answer.to_markdown(), flush=True)
+    finally:
+        services.close()
+    return 0
+
+
+def cmd_guidelines(settings: Settings, args: argparse.Namespace) -> int:
+    from desktop.core.knowledge.validate import check_pack, write_manifest
+
+    if args.guidelines_command == "manifest":
+        root = settings.guidelines_dir / args.pack
+        if not (root / "manifest.toml").is_file():
+            raise UserError(f"no pack '{args.pack}' in {settings.guidelines_dir}")
+        path = write_manifest(root, version=args.pack_version)
+        print(f"wrote {path}")
+        return 0
+    roots = sorted(p.parent for p in settings.guidelines_dir.glob("*/manifest.toml"))
+    if not roots:
+        raise UserError(f"no guideline packs in {settings.guidelines_dir}")
+    failed = False
+    for root in roots:
+        report = check_pack(root)
+        status = "ok" if report.ok else f"{len(report.errors)} problem(s)"
+        print(f"{root.name}: {report.sections} sections, {status}")
+        print(
+            f"  reading level: {report.words_per_sentence:.1f} words per sentence, "
+            f"Flesch reading ease {report.flesch_reading_ease:.0f}"
+        )
+        if report.hardest:
+            print("  hardest to read: " + ", ".join(f"{i} ({s:.0f})" for i, s in report.hardest))
+        for error in report.errors:
+            print(f"  - {error}")
+        failed = failed or not report.ok
+    return 1 if failed else 0
+
+
+def display_problem() -> str | None:
+    """Why a window cannot open here, or None."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return (
+            "no display found (DISPLAY and WAYLAND_DISPLAY are unset). Run Lantern in a desktop "
+            "session, start a virtual one (e.g. 'xvfb-run lantern'), or set "
+            "QT_QPA_PLATFORM=offscreen to run without showing a window. The command line works "
+            "without a display: lantern ask \"your question\""
+        )
+    return None
+
+
+def run_window(settings: Settings, exit_when_shown: bool = False) -> int:
+    problem = display_problem()
+    if problem:
+        raise UserError(problem)
+    from desktop.ui.main_window import launch
+
+    return launch(settings, exit_when_shown)

@@ -1,0 +1,1 @@
+"""Lantern's core: pure Python, never imports Qt (a test enforces it)."""

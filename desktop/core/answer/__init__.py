@@ -1,0 +1,1 @@
+"""Answering: the Answer schema, question analysis, composition, verification, the engine."""

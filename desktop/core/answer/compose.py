@@ -1,0 +1,181 @@
+"""Extractive composition: an answer in which every sentence is quoted from a retrieved
+guideline section and carries that section's citation marker ``[n]``.
+
+Sentences are scored by embedding similarity to the question (vectors precomputed at index
+time), word overlap and position (a section's first sentence is written to answer its main
+question), then chosen greedily without near-duplicates and put back in reading order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from desktop.core.answer.schema import Citation, RelatedQuestion, Section
+from desktop.core.knowledge.pack import GuidelineSection
+from desktop.core.knowledge.retrieve import SectionHit
+from desktop.core.knowledge.text import content_terms, split_sentences
+
+DUPLICATE_SIMILARITY = 0.9
+PER_SECTION = (5, 2, 2)
+SCORE_WINDOW = 0.22
+
+
+@dataclass
+class Candidate:
+    rank: int          # section rank, 0 = best
+    position: int      # sentence position in the section body
+    text: str
+    score: float
+    vector: np.ndarray | None
+
+
+@dataclass
+class Composition:
+    sections: list[Section]
+    citations: list[Citation]
+    related: list[RelatedQuestion]
+    care_team: list[str]
+    sentences: list[tuple[int, str]]  # (citation id, sentence) in reading order
+
+
+SentenceVectors = Callable[[str], dict[int, list[float]]]
+
+
+def _overlap(query_terms: set[str], sentence: str) -> float:
+    if not query_terms:
+        return 0.0
+    return len(query_terms & set(content_terms(sentence))) / len(query_terms)
+
+
+def _candidates(hits: Sequence[SectionHit], query_vec: np.ndarray, query_terms: set[str],
+                vectors_for: SentenceVectors) -> list[Candidate]:
+    out: list[Candidate] = []
+    for rank, hit in enumerate(hits):
+        vectors = vectors_for(hit.section.key)
+        for pos, sentence in enumerate(split_sentences(hit.section.body)):
+            vec = vectors.get(pos)
+            arr = np.asarray(vec, dtype=np.float32) if vec is not None else None
+            sim = float(arr @ query_vec) if arr is not None else 0.0
+            score = (
+                sim
+                + 0.25 * _overlap(query_terms, sentence)
+                + (0.12 if pos == 0 else 0.0)
+                + (0.08, 0.03, 0.0, 0.0, 0.0)[min(rank, 4)]
+            )
+            out.append(Candidate(rank, pos, sentence, score, arr))
+    return out
+
+
+def _select(cands: list[Candidate], max_sentences: int) -> list[Candidate]:
+    if not cands:
+        return []
+    chosen: list[Candidate] = []
+    per_section: dict[int, int] = {}
+    best = max(c.score for c in cands)
+    first = next((c for c in cands if c.rank == 0 and c.position == 0), None)
+    ordered = sorted(cands, key=lambda c: -c.score)
+    if first is not None:
+        ordered.remove(first)
+        ordered.insert(0, first)
+    for cand in ordered:
+        if len(chosen) >= max_sentences:
+            break
+        limit = PER_SECTION[cand.rank] if cand.rank < len(PER_SECTION) else 0
+        if per_section.get(cand.rank, 0) >= limit:
+            continue
+        if cand is not first and cand.score < best - SCORE_WINDOW:
+            continue
+        if cand.vector is not None and any(
+            c.vector is not None and float(c.vector @ cand.vector) > DUPLICATE_SIMILARITY
+            for c in chosen
+        ):
+            continue
+        chosen.append(cand)
+        per_section[cand.rank] = per_section.get(cand.rank, 0) + 1
+    return sorted(chosen, key=lambda c: (c.rank, c.position))
+
+
+def _source_line(section: GuidelineSection) -> str:
+    return "; ".join(f"{s.org}, {s.title} ({s.year})" for s in section.sources[:2])
+
+
+def _preview(section: GuidelineSection, limit: int = 160) -> str:
+    sentences = split_sentences(section.body)
+    text = sentences[0] if sentences else section.title
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def compose(question_text: str, query_vector: Sequence[float], hits: Sequence[SectionHit],
+            vectors_for: SentenceVectors, all_sections: dict[str, GuidelineSection],
+            max_sentences: int = 6, related_pool: Sequence[SectionHit] = ()) -> Composition:
+    """Compose an extractive answer from the retrieved ``hits`` (best first)."""
+    query_vec = np.asarray(query_vector, dtype=np.float32)
+    terms = set(content_terms(question_text))
+    chosen = _select(_candidates(hits, query_vec, terms, vectors_for), max_sentences)
+
+    citation_ids: dict[int, int] = {}
+    citations: list[Citation] = []
+    quoted: dict[int, list[str]] = {}
+    for cand in chosen:
+        if cand.rank not in citation_ids:
+            section = hits[cand.rank].section
+            citation_ids[cand.rank] = len(citations) + 1
+            citations.append(Citation(
+                id=citation_ids[cand.rank], kind="guideline", title=section.title,
+                source=_source_line(section), locator=f"Lantern {section.pack_id} pack, "
+                f"section '{section.id}' (reviewed {section.last_reviewed})", snippet="",
+            ))
+        quoted.setdefault(cand.rank, []).append(cand.text)
+    for rank, texts in quoted.items():
+        snippet = " ".join(texts)
+        citations[citation_ids[rank] - 1].snippet = (
+            snippet if len(snippet) <= 300 else snippet[:299].rsplit(" ", 1)[0] + "…"
+        )
+
+    sentences = [(citation_ids[c.rank], c.text) for c in chosen]
+    sections: list[Section] = []
+    main = [f"{t} [{n}]" for n, t in sentences if n == 1]
+    more = [f"{t} [{n}]" for n, t in sentences if n != 1]
+    if main:
+        sections.append(Section("Answer", " ".join(main)))
+    if more:
+        sections.append(Section("More detail", " ".join(more)))
+
+    care_team: list[str] = []
+    for rank in sorted(citation_ids):
+        for q in hits[rank].section.care_team_questions[: 3 if rank == 0 else 1]:
+            if q not in care_team:
+                care_team.append(q)
+    if care_team:
+        sections.append(Section(
+            "Questions to ask your care team", "\n".join(f"- {q}" for q in care_team)
+        ))
+    if citations:
+        learn = []
+        for rank in sorted(citation_ids):
+            for s in hits[rank].section.sources:
+                line = f"- {s.org}: [{s.title}]({s.url}) ({s.year})"
+                if line not in learn:
+                    learn.append(line)
+        sections.append(Section("Where to learn more", "\n".join(learn)))
+
+    used = {hits[r].section.key for r in citation_ids}
+    related: list[RelatedQuestion] = []
+    pool: list[GuidelineSection] = []
+    if hits:
+        pool += [all_sections[f"{hits[0].section.pack_id}/{rid}"]
+                 for rid in hits[0].section.related
+                 if f"{hits[0].section.pack_id}/{rid}" in all_sections]
+    pool += [h.section for h in related_pool] + [h.section for h in hits]
+    for section in pool:
+        if section.key in used or not section.questions or len(related) >= 5:
+            continue
+        used.add(section.key)
+        related.append(RelatedQuestion(section.questions[0], _preview(section)))
+    return Composition(sections, citations, related, care_team, sentences)
+
+
+def render_markdown(sections: Sequence[Section]) -> str:
+    return "\n\n".join(f"### {s.heading}\n\n{s.markdown}" for s in sections)

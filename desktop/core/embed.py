@@ -1,0 +1,165 @@
+"""The embedding model: a GGUF sentence-embedding model run through llama-cpp-python.
+
+Mean pooling and L2-normalised vectors. The model file is named by ``models/embedding.toml``
+(or the ``embedding_model`` setting); its identity (name and sha256) is stored with every index
+so that a changed model re-embeds. The file's GGUF header is checked in Python before llama.cpp
+sees it, so a corrupt file gives a clear error instead of aborting the process."""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import os
+import threading
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop import resources
+
+GGUF_MAGIC = b"GGUF"
+# Texts are cut to the model's trained length (256 word pieces), so one batch of 256 tokens
+# always fits a text; larger batches are slower here because attention over a batch is
+# computed across all of its sequences (see bench/embedding_throughput.py).
+DEFAULT_BATCH_TOKENS = 256
+MIN_MODEL_BYTES = 1_000_000
+
+
+class EmbeddingModelError(RuntimeError):
+    """The embedding model is missing or unusable; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class EmbeddingSpec:
+    name: str
+    path: Path
+    dimensions: int
+    max_tokens: int
+
+
+def embedding_spec(override: Path | None = None) -> EmbeddingSpec:
+    """The configured embedding model: ``models/embedding.toml`` unless a path is given."""
+    manifest_path = resources.models_dir() / "embedding.toml"
+    try:
+        manifest = tomllib.loads(manifest_path.read_text(encoding="utf-8"))["embedding"]
+    except (OSError, tomllib.TOMLDecodeError, KeyError) as exc:
+        raise EmbeddingModelError(f"cannot read {manifest_path}: {exc}") from exc
+    if override is not None:
+        return EmbeddingSpec(override.stem, override, 0, 256)
+    return EmbeddingSpec(
+        name=str(manifest["name"]),
+        path=resources.models_dir() / str(manifest["file"]),
+        dimensions=int(manifest["dimensions"]),
+        max_tokens=int(manifest.get("max_tokens", 256)),
+    )
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_gguf(path: Path) -> None:
+    """Check a GGUF file's header in Python before llama.cpp sees it.
+
+    Reads the magic number, version and counts, and checks the file is not cut short of its
+    header. Raises EmbeddingModelError with a clear reason."""
+    if not path.is_file():
+        raise EmbeddingModelError(
+            f"embedding model not found at {path}; run 'make run' or "
+            "'python models/prepare_embedding.py' to prepare it"
+        )
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        header = fh.read(24)
+    if len(header) < 24 or header[:4] != GGUF_MAGIC:
+        raise EmbeddingModelError(f"{path.name} is not a GGUF file (bad magic number)")
+    version, n_tensors, n_kv = struct.unpack("<IQQ", header[4:24])
+    if version not in (2, 3):
+        raise EmbeddingModelError(f"{path.name} has unsupported GGUF version {version}")
+    if not 0 < n_tensors < 100_000 or not 0 < n_kv < 100_000:
+        raise EmbeddingModelError(f"{path.name} has an implausible GGUF header")
+    if size < MIN_MODEL_BYTES:
+        raise EmbeddingModelError(f"{path.name} is truncated ({size} bytes)")
+
+
+_LOG_CALLBACK: object = None
+
+
+def quiet_llama_logs() -> None:
+    """Route llama.cpp's own log lines into Python logging at debug level.
+
+    llama.cpp prints some warnings straight to stderr even with ``verbose=False``; the CLI's
+    stderr is for Lantern's own one-line messages."""
+    global _LOG_CALLBACK
+    if _LOG_CALLBACK is not None:
+        return
+    import ctypes
+    import logging
+
+    import llama_cpp
+
+    log = logging.getLogger("lantern.llama")
+
+    @llama_cpp.llama_log_callback
+    def _callback(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
+        log.debug("%s", text.decode("utf-8", errors="replace").rstrip())
+
+    llama_cpp.llama_log_set(_callback, ctypes.c_void_p(0))
+    _LOG_CALLBACK = _callback  # keep a reference: ctypes callbacks must outlive their use
+
+
+class Embedder:
+    """Embeds text with a llama.cpp embedding model. Thread-safe (calls are serialised)."""
+
+    def __init__(self, spec: EmbeddingSpec, batch_tokens: int = DEFAULT_BATCH_TOKENS,
+                 threads: int | None = None) -> None:
+        check_gguf(spec.path)
+        quiet_llama_logs()
+        from llama_cpp import LLAMA_POOLING_TYPE_MEAN, Llama
+
+        self.spec = spec
+        self._lock = threading.Lock()
+        self.identity = f"{spec.name}:{file_sha256(spec.path)[:16]}"
+        batch_tokens = max(batch_tokens, spec.max_tokens)
+        try:
+            self._model = Llama(
+                model_path=str(spec.path),
+                embedding=True,
+                pooling_type=LLAMA_POOLING_TYPE_MEAN,
+                n_ctx=batch_tokens,
+                n_batch=batch_tokens,
+                n_ubatch=batch_tokens,
+                n_threads=threads or max(1, os.cpu_count() or 1),
+                verbose=False,
+            )
+        except (ValueError, RuntimeError) as exc:
+            raise EmbeddingModelError(f"cannot load {spec.path.name}: {exc}") from exc
+        self.dimensions = int(self._model.n_embd())
+
+    def _truncate(self, text: str) -> str:
+        """Keep texts within the model's trained length (word-piece tokens)."""
+        tokens = self._model.tokenize(text.encode("utf-8"), add_bos=False)
+        if len(tokens) <= self.spec.max_tokens - 2:
+            return text
+        kept = self._model.detokenize(tokens[: self.spec.max_tokens - 2])
+        return kept.decode("utf-8", errors="ignore")
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        """Normalised embeddings, one per text (empty text embeds as a single space)."""
+        if not texts:
+            return []
+        cleaned = [self._truncate(t) if t.strip() else " " for t in texts]
+        with self._lock:
+            vectors = self._model.embed(cleaned, normalize=True, truncate=True)
+        return [list(map(float, v)) for v in vectors]
+
+    def embed_one(self, text: str) -> list[float]:
+        return self.embed([text])[0]
+
+    def close(self) -> None:
+        self._model.close()

@@ -1,0 +1,1 @@
+"""Guideline knowledge: packs, PDF import, chunking, the index (chroma + FTS5), retrieval."""

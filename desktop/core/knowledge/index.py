@@ -1,0 +1,184 @@
+"""The guideline index: chroma (dense vectors we compute) + SQLite FTS5 (keywords).
+
+``sync`` is a generator that yields progress while it brings the index in line with the packs:
+unchanged sections are left alone, changed ones are re-embedded, removed ones deleted, and a
+changed embedding model rebuilds everything. Each section is written to chroma first and then
+committed to SQLite with its digest, so a crash part-way leaves a section that the next sync
+simply redoes."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from desktop.core.knowledge.chunking import Unit, section_units
+from desktop.core.knowledge.keyword import SCHEMA_VERSION, KeywordStore
+from desktop.core.knowledge.pack import GuidelineSection
+
+EMBED_BATCH = 64
+
+
+class TextEmbedder(Protocol):
+    identity: str
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]: ...
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+    message: str
+
+
+@dataclass(frozen=True)
+class DenseHit:
+    entry_id: str
+    section_key: str
+    kind: str
+    distance: float
+
+
+def open_chroma(path: Path):  # -> chromadb.ClientAPI
+    """An embedded chroma client with telemetry off."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    return chromadb.PersistentClient(
+        path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    )
+
+
+class GuidelineIndex:
+    """Dense + keyword index over guideline sections (public material, stored in the clear)."""
+
+    def __init__(self, index_dir: Path, embedder: TextEmbedder, chroma_client=None) -> None:
+        self.dir = index_dir
+        self.embedder = embedder
+        index_dir.mkdir(parents=True, exist_ok=True)
+        self.keywords = KeywordStore(index_dir / "keyword.sqlite")
+        self._client = chroma_client or open_chroma(index_dir / "chroma")
+        self._open_collections()
+
+    def _open_collections(self) -> None:
+        space = {"hnsw:space": "cosine"}
+        self.passages = self._client.get_or_create_collection(
+            "guideline-passages", metadata=space, embedding_function=None
+        )
+        self.sentences = self._client.get_or_create_collection(
+            "guideline-sentences", metadata=space, embedding_function=None
+        )
+
+    def _reset(self) -> None:
+        for name in ("guideline-passages", "guideline-sentences"):
+            try:
+                self._client.delete_collection(name)
+            except Exception:  # chroma raises NotFoundError (type varies by version)
+                pass
+        self._open_collections()
+        self.keywords.clear()
+
+    def _delete_section(self, key: str) -> None:
+        self.passages.delete(where={"section": key})
+        self.sentences.delete(where={"section": key})
+        self.keywords.remove_section(key)
+
+    def sync(self, sections: Sequence[GuidelineSection]) -> Iterator[Progress]:
+        """Bring the index in line with ``sections``, yielding progress."""
+        if (
+            self.keywords.get_meta("embedder") != self.embedder.identity
+            or self.keywords.get_meta("schema") != SCHEMA_VERSION
+        ):
+            self._reset()
+            self.keywords.set_meta("schema", SCHEMA_VERSION)
+            self.keywords.set_meta("embedder", self.embedder.identity)
+        stored = self.keywords.section_digests()
+        current = {s.key: s for s in sections}
+        stale = [k for k in stored if k not in current]
+        todo = [s for s in sections if stored.get(s.key) != s.digest]
+        for key in stale:
+            self._delete_section(key)
+        total = len(todo)
+        if total:
+            yield Progress(0, total, f"Indexing {total} guideline sections")
+        for i, section in enumerate(todo, start=1):
+            self._add_section(section)
+            yield Progress(i, total, f"Indexed {section.title}")
+
+    def _add_section(self, section: GuidelineSection) -> None:
+        self.passages.delete(where={"section": section.key})  # leftovers of a crashed sync
+        self.sentences.delete(where={"section": section.key})
+        units = section_units(section)
+        vectors = self._embed_units(units, section.title)
+        by_kind: dict[bool, list[tuple[Unit, list[float]]]] = {True: [], False: []}
+        for unit, vec in zip(units, vectors, strict=True):
+            by_kind[unit.kind == "sentence"].append((unit, vec))
+        for is_sentence, pairs in by_kind.items():
+            if not pairs:
+                continue
+            collection = self.sentences if is_sentence else self.passages
+            collection.add(
+                ids=[u.id for u, _ in pairs],
+                embeddings=[v for _, v in pairs],
+                documents=[u.text for u, _ in pairs],
+                metadatas=[
+                    {"section": u.section_key, "kind": u.kind, "position": u.position}
+                    for u, _ in pairs
+                ],
+            )
+        questions = " ".join(section.questions)
+        tags = " ".join(section.tags)
+        rows = [
+            (u.id, section.title, u.text, tags, questions) for u in units if u.kind == "passage"
+        ]
+        self.keywords.add_section(section.key, section.digest, rows)
+
+    def _embed_units(self, units: Sequence[Unit], title: str) -> list[list[float]]:
+        texts = [u.embedding_text(title) for u in units]
+        out: list[list[float]] = []
+        for start in range(0, len(texts), EMBED_BATCH):
+            out.extend(self.embedder.embed(texts[start : start + EMBED_BATCH]))
+        return out
+
+    def dense_search(self, vector: Sequence[float], limit: int = 30) -> list[DenseHit]:
+        count = self.passages.count()
+        if not count:
+            return []
+        result = self.passages.query(
+            query_embeddings=[list(vector)],
+            n_results=min(limit, count),
+            include=["distances", "metadatas"],
+        )
+        return [
+            DenseHit(entry_id, str(meta["section"]), str(meta["kind"]), float(dist))
+            for entry_id, meta, dist in zip(
+                result["ids"][0], result["metadatas"][0], result["distances"][0], strict=True
+            )
+        ]
+
+    def sentence_vectors(self, section_key: str) -> dict[int, list[float]]:
+        """Position -> embedding of each sentence of one section."""
+        got = self.sentences.get(where={"section": section_key}, include=["embeddings", "metadatas"])
+        embeddings = got["embeddings"]
+        if embeddings is None:
+            return {}
+        return {
+            int(meta["position"]): list(map(float, vec))
+            for meta, vec in zip(got["metadatas"], embeddings, strict=True)
+        }
+
+    def consistency(self) -> tuple[set[str], set[str]]:
+        """Passage ids in chroma and in FTS (they must be equal)."""
+        dense = set(self.passages.get(where={"kind": "passage"}, include=[])["ids"])
+        return dense, self.keywords.entry_ids()
+
+    def close(self) -> None:
+        self.keywords.close()
+
+
+def remove_index(index_dir: Path) -> None:
+    """Delete an index folder completely (it is rebuilt from the packs)."""
+    shutil.rmtree(index_dir, ignore_errors=True)

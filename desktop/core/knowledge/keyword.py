@@ -1,0 +1,104 @@
+"""Keyword search with SQLite FTS5 (BM25), plus the index's bookkeeping tables.
+
+User text never reaches FTS5's query syntax: every term is quoted, so input such as
+``"NEAR(``, ``*`` or ``AND OR`` is searched as words and never raises."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from desktop.core.knowledge.text import STOPWORDS, words
+
+SCHEMA_VERSION = "1"
+# BM25 column weights: title, body, tags, questions
+_WEIGHTS = (4.0, 1.0, 3.0, 2.0)
+
+
+def fts_query(terms: Iterable[str]) -> str:
+    """An FTS5 MATCH expression: the distinct terms, each a quoted string, OR-ed together."""
+    seen: list[str] = []
+    for term in terms:
+        clean = term.replace('"', " ").strip()
+        if clean and clean not in seen:
+            seen.append(clean)
+    return " OR ".join(f'"{t}"' for t in seen)
+
+
+def query_terms(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOPWORDS and len(w) > 1]
+
+
+class KeywordStore:
+    """The FTS5 table and the section/entry bookkeeping, in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(path), check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        with self.db:
+            self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS sections (key TEXT PRIMARY KEY, digest TEXT NOT NULL)"
+            )
+            self.db.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS passages USING fts5("
+                "entry_id UNINDEXED, section_key UNINDEXED, title, body, tags, questions, "
+                "tokenize='porter unicode61')"
+            )
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def section_digests(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT key, digest FROM sections"))
+
+    def entry_ids(self) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT entry_id FROM passages")}
+
+    def clear(self) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM passages")
+            self.db.execute("DELETE FROM sections")
+
+    def remove_section(self, key: str) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM passages WHERE section_key=?", (key,))
+            self.db.execute("DELETE FROM sections WHERE key=?", (key,))
+
+    def add_section(self, key: str, digest: str,
+                    rows: list[tuple[str, str, str, str, str]]) -> None:
+        """Rows are (entry_id, title, body, tags, questions); committed with the digest."""
+        with self.db:
+            self.db.execute("DELETE FROM passages WHERE section_key=?", (key,))
+            self.db.executemany(
+                "INSERT INTO passages (entry_id, section_key, title, body, tags, questions) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(r[0], key, r[1], r[2], r[3], r[4]) for r in rows],
+            )
+            self.db.execute("INSERT OR REPLACE INTO sections VALUES (?, ?)", (key, digest))
+
+    def search(self, terms: Iterable[str], limit: int = 30) -> list[tuple[str, str, float]]:
+        """(entry_id, section_key, bm25 score; lower is better), best first."""
+        expression = fts_query(terms)
+        if not expression:
+            return []
+        try:
+            rows = self.db.execute(
+                "SELECT entry_id, section_key, bm25(passages, 0, 0, ?, ?, ?, ?) AS score "
+                "FROM passages WHERE passages MATCH ? ORDER BY score LIMIT ?",
+                (*_WEIGHTS, expression, limit),
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return []  # an expression FTS5 still refuses: treat as no keyword hits
+        return [(r[0], r[1], float(r[2])) for r in rows]
+
+    def close(self) -> None:
+        self.db.close()

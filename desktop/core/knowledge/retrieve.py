@@ -1,0 +1,95 @@
+"""Hybrid retrieval: dense (chroma) + keyword (FTS5 BM25), fused by reciprocal rank, grouped
+to sections so an answer works with whole ideas.
+
+A ``boost`` hook lets the patient profile (records) raise matching sections."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from desktop.core.knowledge.index import GuidelineIndex
+from desktop.core.knowledge.keyword import query_terms
+from desktop.core.knowledge.normalise import Normalised, normalise
+from desktop.core.knowledge.pack import GuidelineSection
+
+RRF_K = 60
+CANDIDATES = 40
+Mode = Literal["hybrid", "dense", "keyword"]
+Boost = Callable[[GuidelineSection], float]
+
+
+@dataclass
+class SectionHit:
+    section: GuidelineSection
+    score: float
+    dense_rank: int | None = None
+    keyword_rank: int | None = None
+    best_similarity: float = 0.0   # cosine similarity of the best dense match (0..1)
+    passages: list[str] = field(default_factory=list)  # entry ids that matched, best first
+
+
+@dataclass
+class Retrieval:
+    query: Normalised
+    query_vector: list[float]
+    hits: list[SectionHit]
+    timings_ms: dict[str, float]
+
+
+def _section_ranks(entries: Sequence[tuple[str, str]]) -> dict[str, tuple[int, list[str]]]:
+    """(entry id, section key) best first -> section key -> (rank from 1, entry ids)."""
+    ranks: dict[str, tuple[int, list[str]]] = {}
+    for entry_id, key in entries:
+        if key not in ranks:
+            ranks[key] = (len(ranks) + 1, [entry_id])
+        else:
+            ranks[key][1].append(entry_id)
+    return ranks
+
+
+class Retriever:
+    def __init__(self, index: GuidelineIndex, sections: Mapping[str, GuidelineSection]) -> None:
+        self.index = index
+        self.sections = dict(sections)
+
+    def search(self, question: str | Normalised, limit: int = 5, mode: Mode = "hybrid",
+               boost: Boost | None = None) -> Retrieval:
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        query = question if isinstance(question, Normalised) else normalise(question)
+        text = query.search_text
+        vector = self.index.embedder.embed([text])[0]
+        t1 = time.perf_counter()
+        timings["embed_query"] = (t1 - t0) * 1000
+        dense = self.index.dense_search(vector, CANDIDATES) if mode != "keyword" else []
+        t2 = time.perf_counter()
+        timings["dense"] = (t2 - t1) * 1000
+        keyword = (
+            self.index.keywords.search(query_terms(text), CANDIDATES) if mode != "dense" else []
+        )
+        timings["keyword"] = (time.perf_counter() - t2) * 1000
+
+        dense_ranks = _section_ranks([(h.entry_id, h.section_key) for h in dense])
+        keyword_ranks = _section_ranks([(e, k) for e, k, _ in keyword])
+        best_sim: dict[str, float] = {}
+        for h in dense:
+            best_sim.setdefault(h.section_key, 1.0 - h.distance)
+        hits: list[SectionHit] = []
+        for key in set(dense_ranks) | set(keyword_ranks):
+            section = self.sections.get(key)
+            if section is None:
+                continue
+            d = dense_ranks.get(key)
+            k = keyword_ranks.get(key)
+            score = (1.0 / (RRF_K + d[0]) if d else 0.0) + (1.0 / (RRF_K + k[0]) if k else 0.0)
+            if boost is not None:
+                score *= 1.0 + max(0.0, boost(section))
+            entries = (d[1] if d else []) + [e for e in (k[1] if k else []) if not d or e not in d[1]]
+            hits.append(SectionHit(section, score, d[0] if d else None, k[0] if k else None,
+                                   best_sim.get(key, 0.0), entries))
+        hits.sort(key=lambda h: (-h.score, h.section.key))
+        timings["retrieve_total"] = (time.perf_counter() - t0) * 1000
+        return Retrieval(query, vector, hits[:limit], timings)

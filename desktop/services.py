@@ -1,0 +1,67 @@
+"""Building the services the window and the commands use, from settings.
+
+``open_services`` is a generator: it yields indexing progress (the first run builds the
+guideline index; later runs re-index only what changed) and finally the ``Services``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from desktop.core.answer.engine import AnswerEngine, EngineConfig
+from desktop.core.embed import Embedder, embedding_spec
+from desktop.core.knowledge.index import GuidelineIndex, Progress
+from desktop.core.knowledge.pack import GuidelineSection, Pack, discover_packs
+from desktop.core.knowledge.retrieve import Retriever
+from desktop.settings import Settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    embedder: Embedder
+    packs: list[Pack]
+    index: GuidelineIndex
+    retriever: Retriever
+    engine: AnswerEngine
+    problems: list[str] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.index.close()
+        self.embedder.close()
+
+
+def load_sections(settings: Settings) -> tuple[list[Pack], list[GuidelineSection], list[str]]:
+    packs, problems = discover_packs(settings.guidelines_dir)
+    sections: list[GuidelineSection] = []
+    seen: set[str] = set()
+    for pack in packs:
+        problems.extend(f"{pack.id}: {p}" for p in pack.problems)
+        for section in pack.sections:
+            if section.key in seen:
+                problems.append(f"{pack.id}: duplicate section id '{section.id}' skipped")
+                continue
+            seen.add(section.key)
+            sections.append(section)
+    return packs, sections, problems
+
+
+def open_services(settings: Settings) -> Iterator[Progress | Services]:
+    yield Progress(0, 0, "Loading the embedding model")
+    embedder = Embedder(embedding_spec(settings.embedding_model))
+    packs, sections, problems = load_sections(settings)
+    index = GuidelineIndex(settings.index_dir, embedder)
+    yield from index.sync(sections)
+    retriever = Retriever(index, {s.key: s for s in sections})
+    engine = AnswerEngine(
+        retriever, index, EngineConfig(settings.top_sections, settings.max_answer_sentences)
+    )
+    yield Services(settings, embedder, packs, index, retriever, engine, problems)
+
+
+def build_services(settings: Settings) -> Services:
+    """Run ``open_services`` to the end (CLI use)."""
+    for item in open_services(settings):
+        if isinstance(item, Services):
+            return item
+    raise RuntimeError("open_services ended without services")

@@ -1,0 +1,1 @@
+"""Lantern's Qt user interface: widgets only, no domain logic (that lives in desktop.core)."""

@@ -1,0 +1,50 @@
+"""The answer pane: Markdown rendered in a QTextBrowser, with clickable ``[n]`` markers."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from desktop.core.answer.schema import Answer
+
+_MARKER = re.compile(r"(?<!\])\[(\d{1,3})\](?!\()")
+
+
+def link_markers(markdown: str) -> str:
+    """Turn citation markers ``[n]`` into ``cite:n`` links (leaving Markdown links alone)."""
+    return _MARKER.sub(lambda m: f"[\\[{m.group(1)}\\]](cite:{m.group(1)})", markdown)
+
+
+class AnswerView(QTextBrowser):
+    citation_clicked = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("answerView")
+        self.setAccessibleName("Answer")
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._on_anchor)
+        self.show_message("Ask a question about breast cancer to begin.")
+
+    def show_message(self, text: str) -> None:
+        self.setMarkdown(text)
+
+    def show_answer(self, answer: Answer) -> None:
+        parts: list[str] = []
+        if answer.clarification:
+            parts.append(f"> {answer.clarification.message}")
+        parts.append(link_markers(answer.answer_markdown) or "_No answer was found._")
+        self.setMarkdown("\n\n".join(parts))
+
+    def _on_anchor(self, url: QUrl) -> None:
+        if url.scheme() == "cite":
+            try:
+                self.citation_clicked.emit(int(url.path()))
+            except ValueError:
+                return
+        elif url.scheme() in ("http", "https"):
+            QDesktopServices.openUrl(url)  # only on the user's click

@@ -1,0 +1,254 @@
+"""The main window: question and answer on the left, sources and related questions on the
+right, in a QSplitter. Services open (and the index builds) off the GUI thread."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from PySide6.QtCore import Qt, QThread, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.answer.schema import DISCLAIMER, Answer
+from desktop.core.knowledge.index import Progress
+from desktop.settings import Settings
+from desktop.ui import worker as workers
+from desktop.ui.answer_view import AnswerView
+from desktop.ui.side_panes import RelatedPane, SourcesPane
+
+APP_NAME = "Lantern"
+
+
+class QuestionBox(QPlainTextEdit):
+    """Question input: Enter asks, Shift+Enter adds a line."""
+
+    submitted = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("questionBox")
+        self.setAccessibleName("Question")
+        self.setPlaceholderText("Ask a question about breast cancer, e.g. What is HER2-low?")
+        self.setTabChangesFocus(True)
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
+            self.submitted.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class MainWindow(QMainWindow):
+    services_ready = Signal()
+    answer_ready = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, settings: Settings, services_factory=None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.services = None
+        self._services_factory = services_factory
+        self._owns_services = services_factory is None
+        self._answer_worker: workers.GeneratorWorker | None = None
+        self._threads: list[QThread] = []
+        self.setWindowTitle(f"{APP_NAME} — breast cancer questions, answered privately")
+        self.resize(1200, 780)
+
+        self.question = QuestionBox()
+        self.ask_button = QPushButton("Ask")
+        self.ask_button.setAccessibleName("Ask")
+        self.ask_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Progress")
+        self.progress.setTextVisible(True)
+        self.answer_view = AnswerView()
+        self.disclaimer = QLabel(DISCLAIMER)
+        self.disclaimer.setObjectName("disclaimer")
+        self.disclaimer.setWordWrap(True)
+        self.disclaimer.setAccessibleName("Disclaimer")
+        self.disclaimer.setStyleSheet("color: palette(placeholder-text); padding: 4px;")
+        self.sources = SourcesPane()
+        self.related = RelatedPane()
+
+        ask_row = QHBoxLayout()
+        ask_row.addWidget(self.question, 1)
+        ask_row.addWidget(self.ask_button, 0, Qt.AlignmentFlag.AlignTop)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addLayout(ask_row)
+        left_layout.addWidget(self.progress)
+        left_layout.addWidget(self.answer_view, 1)
+        left_layout.addWidget(self.disclaimer)
+
+        sources_box = QGroupBox("Sources")
+        QVBoxLayout(sources_box).addWidget(self.sources)
+        related_box = QGroupBox("Related questions")
+        QVBoxLayout(related_box).addWidget(self.related)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(sources_box)
+        right.addWidget(related_box)
+        right.setSizes([480, 300])
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setSizes([760, 440])
+        self.setCentralWidget(self.splitter)
+
+        self.question.submitted.connect(self.ask_current)
+        self.ask_button.clicked.connect(self.ask_current)
+        self.answer_view.citation_clicked.connect(self.sources.select_citation)
+        self.related.question_chosen.connect(self.ask)
+        self.statusBar().showMessage("Starting…")
+
+    # -- start-up -------------------------------------------------------------------------
+    def start(self) -> None:
+        """Open the services (load the model, build or refresh the index) off the GUI thread."""
+        from desktop.services import Services, open_services
+
+        factory = self._services_factory or (lambda: open_services(self.settings))
+        job = workers.GeneratorWorker(factory)
+        job.progressed.connect(self._on_progress)
+        job.produced.connect(lambda item: self._on_services(item)
+                             if isinstance(item, Services) else None)
+        job.failed.connect(self._on_start_failed)
+        self.progress.setRange(0, 0)
+        self.progress.setFormat("Preparing the guideline index…")
+        self._threads.append(workers.start(job))
+
+    def _on_progress(self, progress: Progress) -> None:
+        if progress.total:
+            self.progress.setRange(0, progress.total)
+            self.progress.setValue(progress.done)
+        self.progress.setFormat(f"{progress.message} (%v/%m)" if progress.total else progress.message)
+        self.statusBar().showMessage(progress.message)
+
+    def _on_services(self, services) -> None:
+        self.services = services
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        self.progress.setFormat("Ready")
+        self.ask_button.setEnabled(True)
+        sections = sum(len(p.sections) for p in services.packs)
+        note = f"Ready: {sections} guideline sections, offline."
+        if services.problems:
+            note += f" {len(services.problems)} pack problem(s): run 'lantern guidelines check'."
+        self.statusBar().showMessage(note)
+        self.question.setFocus()
+        self.services_ready.emit()
+
+    def _on_start_failed(self, message: str) -> None:
+        self.progress.setRange(0, 1)
+        self.progress.setFormat("Not ready")
+        self.answer_view.show_message(
+            f"**Lantern could not start its answer engine.**\n\n{message}\n\n"
+            "Run `lantern doctor` for a list of problems and their fixes."
+        )
+        self.statusBar().showMessage("Could not start: see the message")
+        self.failed.emit(message)
+
+    # -- asking ---------------------------------------------------------------------------
+    def ask_current(self) -> None:
+        self.ask(self.question.toPlainText())
+
+    def ask(self, text: str) -> None:
+        question = " ".join(text.split())
+        if not question or self.services is None:
+            return
+        if self.question.toPlainText() != text:
+            self.question.setPlainText(question)
+        if self._answer_worker is not None:
+            self._answer_worker.cancel()  # a new question replaces the one in progress
+        engine = self.services.engine
+        job = workers.GeneratorWorker(lambda: engine.stream(question))
+        self._answer_worker = job
+        job.progressed.connect(self._on_progress)
+        job.produced.connect(lambda item, job=job: self._on_answer(job, item))
+        job.failed.connect(lambda message, job=job: self._on_answer_failed(job, message))
+        self.progress.setRange(0, 0)
+        self.progress.setFormat("Searching the guidelines…")
+        self._started = time.perf_counter()
+        self._threads = [t for t in self._threads if _alive(t)]
+        self._threads.append(workers.start(job))
+
+    def _on_answer(self, job: workers.GeneratorWorker, item: object) -> None:
+        if job is not self._answer_worker or not isinstance(item, Answer):
+            return
+        self._answer_worker = None
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        self.progress.setFormat("Done")
+        self.answer_view.show_answer(item)
+        self.sources.show_citations(item.citations)
+        self.related.show_related(item.related_questions)
+        elapsed = (time.perf_counter() - self._started) * 1000
+        self.statusBar().showMessage(
+            f"Answered from {len(item.citations)} source(s) in {elapsed:.0f} ms ({item.mode})."
+        )
+        self.answer_ready.emit(item)
+
+    def _on_answer_failed(self, job: workers.GeneratorWorker, message: str) -> None:
+        if job is not self._answer_worker:
+            return
+        self._answer_worker = None
+        self.progress.setRange(0, 1)
+        self.progress.setFormat("Failed")
+        self.answer_view.show_message(f"**Sorry, that question could not be answered.** {message}")
+        self.failed.emit(message)
+
+    # -- shutdown -------------------------------------------------------------------------
+    def shutdown(self, timeout_ms: int = 10000) -> None:
+        """Cancel running jobs and wait for their threads (called on close and by tests)."""
+        if self._answer_worker is not None:
+            self._answer_worker.cancel()
+        for thread in self._threads:
+            if _alive(thread):
+                thread.quit()
+                thread.wait(timeout_ms)
+        self._threads.clear()
+        if self.services is not None and self._owns_services:
+            self.services.close()
+            self.services = None
+
+    def closeEvent(self, event) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+
+def _alive(thread: QThread) -> bool:
+    try:
+        return thread.isRunning()
+    except RuntimeError:  # the C++ object was already deleted: it finished
+        return False
+
+
+def launch(settings: Settings, exit_when_shown: bool = False) -> int:
+    """Create the application and window and run the event loop."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    window = MainWindow(settings)
+    window.show()
+    if exit_when_shown:
+        QTimer.singleShot(0, lambda: (print("window-shown", flush=True), app.quit()))
+    else:
+        window.start()
+    code = app.exec()
+    window.shutdown()
+    return int(code)

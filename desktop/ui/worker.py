@@ -1,0 +1,85 @@
+"""One worker pattern for long jobs: a core generator run on a QThread.
+
+Items the generator yields are emitted as ``progressed`` (Progress objects) or ``produced``
+(anything else); ``finished`` or ``failed`` ends the run. A cancel flag is checked between
+items. Widgets are never touched from the worker thread: they receive signals only."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from desktop.core.knowledge.index import Progress
+
+log = logging.getLogger(__name__)
+
+_ACTIVE: set[QThread] = set()
+
+
+def active_threads() -> list[QThread]:
+    """Worker threads still running (tests assert none are left behind)."""
+    return [t for t in _ACTIVE if t.isRunning()]
+
+
+class GeneratorWorker(QObject):
+    progressed = Signal(object)
+    produced = Signal(object)
+    finished = Signal()
+    failed = Signal(str)
+
+    def __init__(self, factory: Callable[[], Iterator[Any]]) -> None:
+        super().__init__()
+        self._factory = factory
+        self._cancelled = False
+
+    def cancel(self) -> None:
+        self._cancelled = True
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            generator = self._factory()
+            for item in generator:
+                if self._cancelled:
+                    close = getattr(generator, "close", None)
+                    if close:
+                        close()
+                    break
+                if isinstance(item, Progress):
+                    self.progressed.emit(item)
+                else:
+                    self.produced.emit(item)
+        except Exception as exc:  # report any failure to the window instead of dying
+            log.debug("worker failed", exc_info=True)
+            self.failed.emit(_message(exc))
+        else:
+            self.finished.emit()
+
+
+def _message(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) < 400 else text[:400] + "…"
+
+
+def start(worker: GeneratorWorker, parent: QObject | None = None) -> QThread:
+    """Run ``worker`` on a new QThread that quits and cleans up when the worker ends."""
+    thread = QThread(parent)
+    worker.moveToThread(thread)
+    thread.started.connect(worker.run)
+    worker.finished.connect(thread.quit)
+    worker.failed.connect(thread.quit)
+    thread.finished.connect(lambda: _ACTIVE.discard(thread))
+    thread.finished.connect(worker.deleteLater)
+    thread.finished.connect(thread.deleteLater)
+    worker.setParent(None)
+    thread._worker = worker  # keep the Python wrapper alive as long as the thread
+    _ACTIVE.add(thread)
+    thread.start()
+    return thread

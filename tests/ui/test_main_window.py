@@ -1,0 +1,96 @@
+"""The real window driven with qtbot: start-up indexing, asking, sources, related questions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QUrl, Qt
+
+from desktop.settings import load_settings
+from desktop.ui.main_window import MainWindow
+from tests.packs import write_pack
+
+
+@pytest.fixture
+def window(qtbot, services):
+    win = MainWindow(load_settings(), services_factory=lambda: iter([services]))
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.services_ready, timeout=30000):
+        win.start()
+    yield win
+    win.shutdown()
+
+
+def test_type_question_press_enter_get_answer_and_sources(qtbot, window: MainWindow) -> None:
+    assert window.disclaimer.isVisible()
+    assert "not medical advice" in window.disclaimer.text()
+    qtbot.keyClicks(window.question, "What is a sentinel lymph node biopsy?")
+    with qtbot.waitSignal(window.answer_ready, timeout=30000) as blocker:
+        qtbot.keyClick(window.question, Qt.Key.Key_Return)
+    answer = blocker.args[0]
+    assert answer.citations
+    assert window.sources.count() == len(answer.citations)
+    assert "sentinel" in window.answer_view.toPlainText().lower()
+    assert window.related.count() >= 3
+
+
+def test_clicking_a_marker_selects_its_source(qtbot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.answer_ready, timeout=30000):
+        window.ask("What are common side effects of ribociclib?")
+    last = window.sources.count()
+    window.answer_view.anchorClicked.emit(QUrl(f"cite:{last}"))
+    assert window.sources.currentRow() == last - 1
+
+
+def test_clicking_a_related_question_asks_it(qtbot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.answer_ready, timeout=30000):
+        window.ask("What is tamoxifen?")
+    item = window.related.item(0)
+    expected = item.data(Qt.ItemDataRole.UserRole)
+    with qtbot.waitSignal(window.answer_ready, timeout=30000) as blocker:
+        rect = window.related.visualItemRect(item)
+        qtbot.mouseClick(window.related.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert blocker.args[0].question == expected
+    assert window.question.toPlainText() == expected
+
+
+def test_shift_enter_adds_a_line_without_asking(qtbot, window: MainWindow) -> None:
+    qtbot.keyClicks(window.question, "first line")
+    qtbot.keyClick(window.question, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert "\n" in window.question.toPlainText()
+
+
+def test_first_run_indexes_with_progress(qtbot, tmp_path: Path, monkeypatch) -> None:
+    guidelines = tmp_path / "guidelines"
+    write_pack(guidelines, {"a": ("Alpha topic", "alpha"), "b": ("Beta topic", "beta")})
+    monkeypatch.setenv("LANTERN_GUIDELINES_DIR", str(guidelines))
+    win = MainWindow(load_settings())
+    qtbot.addWidget(win)
+    win.show()
+    seen: list[object] = []
+    win_progress = win._on_progress
+
+    def record(progress) -> None:
+        seen.append(progress)
+        win_progress(progress)
+
+    win._on_progress = record  # type: ignore[method-assign]
+    with qtbot.waitSignal(win.services_ready, timeout=60000):
+        win.start()
+    assert win.ask_button.isEnabled()
+    assert win.progress.format() == "Ready"
+    win.shutdown()
+
+
+def test_failed_start_shows_a_message(qtbot, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("LANTERN_EMBEDDING_MODEL", str(tmp_path / "missing.gguf"))
+    win = MainWindow(load_settings())
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.failed, timeout=30000):
+        win.start()
+    assert "could not start" in win.answer_view.toPlainText().lower()
+    assert not win.ask_button.isEnabled()
+    win.shutdown()
