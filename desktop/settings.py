@@ -33,7 +33,7 @@ class Settings:
     embedding_model: Path | None = None
     answer_mode: str = "auto"
     top_sections: int = 3
-    max_answer_sentences: int = 7
+    max_answer_sentences: int = 8
     log_level: str = "WARNING"
 
     @property

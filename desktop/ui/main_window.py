@@ -56,6 +56,7 @@ class QuestionBox(QPlainTextEdit):
 
 class MainWindow(QMainWindow):
     services_ready = Signal()
+    progress_shown = Signal(object)
     answer_ready = Signal(object)
     failed = Signal(str)
 
@@ -120,13 +121,12 @@ class MainWindow(QMainWindow):
     # -- start-up -------------------------------------------------------------------------
     def start(self) -> None:
         """Open the services (load the model, build or refresh the index) off the GUI thread."""
-        from desktop.services import Services, open_services
+        from desktop.services import open_services
 
         factory = self._services_factory or (lambda: open_services(self.settings))
         job = workers.GeneratorWorker(factory)
         job.progressed.connect(self._on_progress)
-        job.produced.connect(lambda item: self._on_services(item)
-                             if isinstance(item, Services) else None)
+        job.produced.connect(self._on_services)
         job.failed.connect(self._on_start_failed)
         self.progress.setRange(0, 0)
         self.progress.setFormat("Preparing the guideline index…")
@@ -138,8 +138,13 @@ class MainWindow(QMainWindow):
             self.progress.setValue(progress.done)
         self.progress.setFormat(f"{progress.message} (%v/%m)" if progress.total else progress.message)
         self.statusBar().showMessage(progress.message)
+        self.progress_shown.emit(progress)
 
-    def _on_services(self, services) -> None:
+    def _on_services(self, services: object) -> None:
+        from desktop.services import Services
+
+        if not isinstance(services, Services):
+            return
         self.services = services
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
@@ -179,16 +184,17 @@ class MainWindow(QMainWindow):
         job = workers.GeneratorWorker(lambda: engine.stream(question))
         self._answer_worker = job
         job.progressed.connect(self._on_progress)
-        job.produced.connect(lambda item, job=job: self._on_answer(job, item))
-        job.failed.connect(lambda message, job=job: self._on_answer_failed(job, message))
+        # bound methods of this window, so Qt queues the calls onto the GUI thread
+        job.produced.connect(self._on_answer)
+        job.failed.connect(self._on_answer_failed)
         self.progress.setRange(0, 0)
         self.progress.setFormat("Searching the guidelines…")
         self._started = time.perf_counter()
         self._threads = [t for t in self._threads if _alive(t)]
         self._threads.append(workers.start(job))
 
-    def _on_answer(self, job: workers.GeneratorWorker, item: object) -> None:
-        if job is not self._answer_worker or not isinstance(item, Answer):
+    def _on_answer(self, item: object) -> None:
+        if self.sender() is not self._answer_worker or not isinstance(item, Answer):
             return
         self._answer_worker = None
         self.progress.setRange(0, 1)
@@ -203,8 +209,8 @@ class MainWindow(QMainWindow):
         )
         self.answer_ready.emit(item)
 
-    def _on_answer_failed(self, job: workers.GeneratorWorker, message: str) -> None:
-        if job is not self._answer_worker:
+    def _on_answer_failed(self, message: str) -> None:
+        if self.sender() is not self._answer_worker:
             return
         self._answer_worker = None
         self.progress.setRange(0, 1)

@@ -70,15 +70,10 @@ def test_first_run_indexes_with_progress(qtbot, tmp_path: Path, monkeypatch) -> 
     qtbot.addWidget(win)
     win.show()
     seen: list[object] = []
-    win_progress = win._on_progress
-
-    def record(progress) -> None:
-        seen.append(progress)
-        win_progress(progress)
-
-    win._on_progress = record  # type: ignore[method-assign]
+    win.progress_shown.connect(seen.append)
     with qtbot.waitSignal(win.services_ready, timeout=60000):
         win.start()
+    assert any(p.total == 2 and p.done == 2 for p in seen), seen
     assert win.ask_button.isEnabled()
     assert win.progress.format() == "Ready"
     win.shutdown()

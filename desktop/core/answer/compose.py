@@ -18,8 +18,8 @@ from desktop.core.knowledge.retrieve import SectionHit
 from desktop.core.knowledge.text import content_terms, split_sentences
 
 DUPLICATE_SIMILARITY = 0.9
-PER_SECTION = (5, 2, 2)
-SCORE_WINDOW = 0.22
+PER_SECTION = (6, 2, 2)
+SCORE_WINDOW = 0.25
 
 
 @dataclass
@@ -69,23 +69,21 @@ def _candidates(hits: Sequence[SectionHit], query_vec: np.ndarray, query_terms: 
 
 
 def _select(cands: list[Candidate], max_sentences: int) -> list[Candidate]:
+    """The lead sentence of the best section, then its most relevant sentences, then a few
+    from the other sections; all within a score window, without near-duplicates."""
     if not cands:
         return []
-    chosen: list[Candidate] = []
-    per_section: dict[int, int] = {}
-    best = max(c.score for c in cands)
-    first = next((c for c in cands if c.rank == 0 and c.position == 0), None)
-    ordered = sorted(cands, key=lambda c: -c.score)
-    if first is not None:
-        ordered.remove(first)
-        ordered.insert(0, first)
-    for cand in ordered:
+    lead = next((c for c in cands if c.rank == 0 and c.position == 0), None)
+    rest = sorted((c for c in cands if c is not lead), key=lambda c: -c.score)
+    floor = (rest[0].score if rest else 0.0) - SCORE_WINDOW
+    chosen: list[Candidate] = [lead] if lead is not None else []
+    per_section: dict[int, int] = {0: len(chosen)}
+    # main section first, then the others (both best-first)
+    for cand in [c for c in rest if c.rank == 0] + [c for c in rest if c.rank > 0]:
         if len(chosen) >= max_sentences:
             break
         limit = PER_SECTION[cand.rank] if cand.rank < len(PER_SECTION) else 0
-        if per_section.get(cand.rank, 0) >= limit:
-            continue
-        if cand is not first and cand.score < best - SCORE_WINDOW:
+        if per_section.get(cand.rank, 0) >= limit or cand.score < floor:
             continue
         if cand.vector is not None and any(
             c.vector is not None and float(c.vector @ cand.vector) > DUPLICATE_SIMILARITY

@@ -26,7 +26,7 @@ class QuestionError(ValueError):
 @dataclass(frozen=True)
 class EngineConfig:
     top_sections: int = 3
-    max_answer_sentences: int = 7
+    max_answer_sentences: int = 8
 
 
 class AnswerEngine:
