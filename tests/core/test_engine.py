@@ -17,7 +17,7 @@ def _answer_sentences(answer: Answer) -> list[tuple[str, int]]:
     """(sentence, citation number) for every cited sentence in the answer sections."""
     out = []
     for section in answer.sections:
-        if section.heading not in ("Answer", "More detail"):
+        if section.heading not in ("In short", "More detail"):
             continue
         for sentence, number in re.findall(r"(.+?) \[(\d+)\](?: |$)", section.markdown):
             out.append((sentence.strip(), int(number)))
@@ -40,8 +40,9 @@ def test_every_sentence_is_quoted_from_its_cited_section(services, question: str
     for sentence, number in pairs:
         citation = answer.citations[number - 1]
         assert citation.id == number and citation.kind == "guideline"
-        body = normalise_whitespace(sections[citation.title].body)
-        assert sentence in body, (sentence, citation.title)
+        section = sections[citation.title]
+        quotable = normalise_whitespace(section.body) + " " + " ".join(section.key_points)
+        assert sentence in quotable, (sentence, citation.title)
     assert answer.disclaimer
 
 

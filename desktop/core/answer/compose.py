@@ -17,9 +17,10 @@ from desktop.core.knowledge.pack import GuidelineSection
 from desktop.core.knowledge.retrieve import SectionHit
 from desktop.core.knowledge.text import content_terms, split_sentences
 
-DUPLICATE_SIMILARITY = 0.9
-PER_SECTION = (6, 2, 2)
-SCORE_WINDOW = 0.25
+DUPLICATE_SIMILARITY = 0.85
+MAIN_DETAIL = 3       # detail sentences from the best section (after its key points)
+OTHER_SECTIONS = 2    # other sections that may add one sentence each
+SCORE_WINDOW = 0.1
 
 
 @dataclass
@@ -40,7 +41,7 @@ class Composition:
     sentences: list[tuple[int, str]]  # (citation id, sentence) in reading order
 
 
-SentenceVectors = Callable[[str], dict[int, list[float]]]
+SentenceVectors = Callable[[str], dict[tuple[str, int], list[float]]]
 
 
 def _overlap(query_terms: set[str], sentence: str) -> float:
@@ -49,49 +50,50 @@ def _overlap(query_terms: set[str], sentence: str) -> float:
     return len(query_terms & set(content_terms(sentence))) / len(query_terms)
 
 
+def _vector(vectors: dict[tuple[str, int], list[float]], kind: str, pos: int) -> np.ndarray | None:
+    vec = vectors.get((kind, pos))
+    return np.asarray(vec, dtype=np.float32) if vec is not None else None
+
+
 def _candidates(hits: Sequence[SectionHit], query_vec: np.ndarray, query_terms: set[str],
-                vectors_for: SentenceVectors) -> list[Candidate]:
+                vectors: list[dict[tuple[str, int], list[float]]]) -> list[Candidate]:
     out: list[Candidate] = []
     for rank, hit in enumerate(hits):
-        vectors = vectors_for(hit.section.key)
         for pos, sentence in enumerate(split_sentences(hit.section.body)):
-            vec = vectors.get(pos)
-            arr = np.asarray(vec, dtype=np.float32) if vec is not None else None
+            arr = _vector(vectors[rank], "sentence", pos)
             sim = float(arr @ query_vec) if arr is not None else 0.0
-            score = (
-                sim
-                + 0.25 * _overlap(query_terms, sentence)
-                + (0.12 if pos == 0 else 0.0)
-                + (0.08, 0.03, 0.0, 0.0, 0.0)[min(rank, 4)]
-            )
+            score = sim + 0.25 * _overlap(query_terms, sentence) + (0.05 if pos == 0 else 0.0)
             out.append(Candidate(rank, pos, sentence, score, arr))
     return out
 
 
-def _select(cands: list[Candidate], max_sentences: int) -> list[Candidate]:
-    """The lead sentence of the best section, then its most relevant sentences, then a few
-    from the other sections; all within a score window, without near-duplicates."""
-    if not cands:
-        return []
-    lead = next((c for c in cands if c.rank == 0 and c.position == 0), None)
-    rest = sorted((c for c in cands if c is not lead), key=lambda c: -c.score)
-    floor = (rest[0].score if rest else 0.0) - SCORE_WINDOW
-    chosen: list[Candidate] = [lead] if lead is not None else []
-    per_section: dict[int, int] = {0: len(chosen)}
-    # main section first, then the others (both best-first)
-    for cand in [c for c in rest if c.rank == 0] + [c for c in rest if c.rank > 0]:
-        if len(chosen) >= max_sentences:
+def _duplicate(cand: Candidate, chosen: Sequence[Candidate]) -> bool:
+    return cand.vector is not None and any(
+        c.vector is not None and float(c.vector @ cand.vector) > DUPLICATE_SIMILARITY
+        for c in chosen
+    )
+
+
+def _select(cands: list[Candidate], shown: list[Candidate], max_sentences: int) -> list[Candidate]:
+    """Detail sentences: the main section's most relevant ones, then a few from the other
+    sections when they score as well; no near-duplicates of what is already shown."""
+    chosen: list[Candidate] = []
+    main = sorted((c for c in cands if c.rank == 0), key=lambda c: -c.score)
+    for cand in main:
+        if len([c for c in chosen if c.rank == 0]) >= MAIN_DETAIL or len(chosen) >= max_sentences:
             break
-        limit = PER_SECTION[cand.rank] if cand.rank < len(PER_SECTION) else 0
-        if per_section.get(cand.rank, 0) >= limit or cand.score < floor:
-            continue
-        if cand.vector is not None and any(
-            c.vector is not None and float(c.vector @ cand.vector) > DUPLICATE_SIMILARITY
-            for c in chosen
-        ):
+        if not _duplicate(cand, shown + chosen):
+            chosen.append(cand)
+    floor = (chosen[-1].score if chosen else 0.0) - SCORE_WINDOW
+    others = sorted((c for c in cands if c.rank > 0), key=lambda c: -c.score)
+    used: set[int] = set()
+    for cand in others:
+        if len(chosen) >= max_sentences or len(used) >= OTHER_SECTIONS:
+            break
+        if cand.rank in used or cand.score < floor or _duplicate(cand, shown + chosen):
             continue
         chosen.append(cand)
-        per_section[cand.rank] = per_section.get(cand.rank, 0) + 1
+        used.add(cand.rank)
     return sorted(chosen, key=lambda c: (c.rank, c.position))
 
 
@@ -111,12 +113,25 @@ def compose(question_text: str, query_vector: Sequence[float], hits: Sequence[Se
     """Compose an extractive answer from the retrieved ``hits`` (best first)."""
     query_vec = np.asarray(query_vector, dtype=np.float32)
     terms = set(content_terms(question_text))
-    chosen = _select(_candidates(hits, query_vec, terms, vectors_for), max_sentences)
+    vectors = [vectors_for(h.section.key) for h in hits]
+    shown: list[Candidate] = []  # the short answer: the main section's key points
+    if hits:
+        main = hits[0].section
+        for i, point in enumerate(main.key_points):
+            shown.append(Candidate(0, -len(main.key_points) + i, point, 1.0,
+                                   _vector(vectors[0], "key_point", i)))
+    detail = _select(_candidates(hits, query_vec, terms, vectors), shown,
+                     max(3, max_sentences - len(shown)))
+    if hits and not shown:  # a section without key points: its lead sentence is the answer
+        lead = [c for c in detail if c.rank == 0 and c.position == 0]
+        shown = lead or detail[:1]
+        detail = [c for c in detail if c not in shown]
+    chosen = shown + detail
 
     citation_ids: dict[int, int] = {}
     citations: list[Citation] = []
     quoted: dict[int, list[str]] = {}
-    for cand in chosen:
+    for cand in sorted(chosen, key=lambda c: c.rank):
         if cand.rank not in citation_ids:
             section = hits[cand.rank].section
             citation_ids[cand.rank] = len(citations) + 1
@@ -134,12 +149,12 @@ def compose(question_text: str, query_vector: Sequence[float], hits: Sequence[Se
 
     sentences = [(citation_ids[c.rank], c.text) for c in chosen]
     sections: list[Section] = []
-    main = [f"{t} [{n}]" for n, t in sentences if n == 1]
-    more = [f"{t} [{n}]" for n, t in sentences if n != 1]
-    if main:
-        sections.append(Section("Answer", " ".join(main)))
-    if more:
-        sections.append(Section("More detail", " ".join(more)))
+    if shown:
+        sections.append(Section("In short", " ".join(f"{c.text} [1]" for c in shown)))
+    if detail:
+        sections.append(Section(
+            "More detail", " ".join(f"{c.text} [{citation_ids[c.rank]}]" for c in detail)
+        ))
 
     care_team: list[str] = []
     for rank in sorted(citation_ids):

@@ -19,12 +19,19 @@ PASSAGE_WORDS = 120
 class Unit:
     id: str
     section_key: str
-    kind: Literal["passage", "question", "sentence"]
+    kind: Literal["passage", "question", "sentence", "key_point"]
     text: str
     position: int
 
     def embedding_text(self, title: str) -> str:
-        return self.text if self.kind != "passage" else f"{title}. {self.text}"
+        """Passages and sentences are embedded with their section title as context (a
+        sentence such as 'MUC1 coats many breast cancers' is about CAR-T targets only in its
+        section); questions stand alone."""
+        if self.kind == "passage":
+            return f"{title}. {self.text}"
+        if self.kind in ("sentence", "key_point"):
+            return f"{title}: {self.text}"
+        return self.text
 
 
 def paragraphs(body: str) -> list[str]:
@@ -64,5 +71,8 @@ def section_units(section: GuidelineSection) -> list[Unit]:
     units += [
         Unit(f"{key}#s{i}", key, "sentence", s, i)
         for i, s in enumerate(split_sentences(section.body))
+    ]
+    units += [
+        Unit(f"{key}#k{i}", key, "key_point", k, i) for i, k in enumerate(section.key_points)
     ]
     return units

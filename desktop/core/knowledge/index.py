@@ -19,6 +19,7 @@ from desktop.core.knowledge.keyword import SCHEMA_VERSION, KeywordStore
 from desktop.core.knowledge.pack import GuidelineSection
 
 EMBED_BATCH = 64
+QUOTABLE = ("sentence", "key_point")  # units an extractive answer may quote
 
 
 class TextEmbedder(Protocol):
@@ -115,7 +116,7 @@ class GuidelineIndex:
         vectors = self._embed_units(units, section.title)
         by_kind: dict[bool, list[tuple[Unit, list[float]]]] = {True: [], False: []}
         for unit, vec in zip(units, vectors, strict=True):
-            by_kind[unit.kind == "sentence"].append((unit, vec))
+            by_kind[unit.kind in QUOTABLE].append((unit, vec))
         for is_sentence, pairs in by_kind.items():
             if not pairs:
                 continue
@@ -159,14 +160,14 @@ class GuidelineIndex:
             )
         ]
 
-    def sentence_vectors(self, section_key: str) -> dict[int, list[float]]:
-        """Position -> embedding of each sentence of one section."""
+    def sentence_vectors(self, section_key: str) -> dict[tuple[str, int], list[float]]:
+        """(kind, position) -> embedding of each quotable sentence of one section."""
         got = self.sentences.get(where={"section": section_key}, include=["embeddings", "metadatas"])
         embeddings = got["embeddings"]
         if embeddings is None:
             return {}
         return {
-            int(meta["position"]): list(map(float, vec))
+            (str(meta["kind"]), int(meta["position"])): list(map(float, vec))
             for meta, vec in zip(got["metadatas"], embeddings, strict=True)
         }
 

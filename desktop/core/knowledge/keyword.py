@@ -11,7 +11,7 @@ from pathlib import Path
 
 from desktop.core.knowledge.text import STOPWORDS, words
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "3"
 # BM25 column weights: title, body, tags, questions
 _WEIGHTS = (4.0, 1.0, 3.0, 2.0)
 
