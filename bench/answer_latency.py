@@ -19,8 +19,12 @@ def run(services) -> dict:
         with Timer() as t:
             services.engine.ask(q)
         times.append(t.seconds * 1000)
-    figures = {"questions": len(times), "p50 ms": percentile(times, 0.5),
-               "p95 ms": percentile(times, 0.95), "max ms": max(times)}
+    figures = {
+        "questions": len(times),
+        "p50 ms": percentile(times, 0.5),
+        "p95 ms": percentile(times, 0.95),
+        "max ms": max(times),
+    }
     show("Warm ask latency (extractive, in-process)", figures)
     save("answer_latency", figures)
     return figures

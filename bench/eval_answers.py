@@ -58,8 +58,14 @@ def run(path: Path = SHARED_EVAL, home: str | None = None) -> dict:
         import os
 
         env = dict(os.environ, LANTERN_HOME=home)
-    result = subprocess.run([sys.executable, "-m", "desktop", "ask", "--json", "--batch", batch],
-                            cwd=REPO, capture_output=True, text=True, env=env, timeout=1800)
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "ask", "--json", "--batch", batch],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=1800,
+    )
     if result.returncode != 0:
         raise SystemExit(f"ask --batch failed: {result.stderr.strip()}")
     answers = [json.loads(line) for line in result.stdout.splitlines()]

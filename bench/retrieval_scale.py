@@ -24,9 +24,14 @@ BATCH = 5000
 QUERIES = 40
 
 
-def _fill(index: GuidelineIndex, start: int, stop: int, rng: random.Random,
-          sections: dict[str, GuidelineSection]) -> None:
-    words = sorted(TERMS) + "the a of care team patient treatment cell blood".split()
+def _fill(
+    index: GuidelineIndex,
+    start: int,
+    stop: int,
+    rng: random.Random,
+    sections: dict[str, GuidelineSection],
+) -> None:
+    words = [*sorted(TERMS), *"the a of care team patient treatment cell blood".split()]
     dim = index.embedder.dimensions
     gen = np.random.default_rng(start)
     for lo in range(start, stop, BATCH):

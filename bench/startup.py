@@ -34,12 +34,16 @@ def _time(cmd: list[str], env: dict[str, str]) -> float:
 
 def run() -> dict:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", LANTERN_HOME=tempfile.mkdtemp())
-    lantern = [_time([sys.executable, "-m", "desktop", "--exit-when-shown"], env)
-               for _ in range(RUNS)]
+    lantern = [
+        _time([sys.executable, "-m", "desktop", "--exit-when-shown"], env) for _ in range(RUNS)
+    ]
     bare = [_time([sys.executable, "-c", BARE], env) for _ in range(RUNS)]
-    figures = {"lantern start to window shown s": median(lantern),
-               "bare PySide6 window s": median(bare),
-               "ratio (target <= 1.5)": median(lantern) / median(bare), "runs": RUNS}
+    figures = {
+        "lantern start to window shown s": median(lantern),
+        "bare PySide6 window s": median(bare),
+        "ratio (target <= 1.5)": median(lantern) / median(bare),
+        "runs": RUNS,
+    }
     show("Start-up: process start to window shown (offscreen)", figures)
     save("startup", figures)
     return figures

@@ -1,10 +1,10 @@
 """Command-line entry point: argument parsing only; ``desktop.app`` does the work.
 
-    python -m desktop                       open the window
-    python -m desktop ask "QUESTION" [--json] [--patient ID]
-    python -m desktop ask --json --batch FILE
-    python -m desktop doctor
-    python -m desktop guidelines check|manifest
+python -m desktop                       open the window
+python -m desktop ask "QUESTION" [--json] [--patient ID]
+python -m desktop ask --json --batch FILE
+python -m desktop doctor
+python -m desktop guidelines check|manifest
 """
 
 from __future__ import annotations
@@ -39,8 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("doctor", help="check the environment and say how to fix problems")
 
     guidelines = sub.add_parser("guidelines", help="guideline packs")
-    gsub = guidelines.add_subparsers(dest="guidelines_command", required=True,
-                                     parser_class=_Parser)
+    gsub = guidelines.add_subparsers(dest="guidelines_command", required=True, parser_class=_Parser)
     gsub.add_parser("check", help="validate the installed packs")
     manifest = gsub.add_parser("manifest", help="rewrite a pack's manifest checksums")
     manifest.add_argument("--pack", default="breast-cancer")

@@ -89,7 +89,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     elif args.question is not None:
         questions = [args.question]
     else:
-        raise UserError("no question given: lantern ask \"QUESTION\" or --batch FILE")
+        raise UserError('no question given: lantern ask "QUESTION" or --batch FILE')
     if args.patient:
         raise UserError("patient records are not available in this version yet")
     if args.mode == "llm":
@@ -156,7 +156,7 @@ def display_problem() -> str | None:
             "no display found (DISPLAY and WAYLAND_DISPLAY are unset). Run Lantern in a desktop "
             "session, start a virtual one (e.g. 'xvfb-run lantern'), or set "
             "QT_QPA_PLATFORM=offscreen to run without showing a window. The command line works "
-            "without a display: lantern ask \"your question\""
+            'without a display: lantern ask "your question"'
         )
     return None
 

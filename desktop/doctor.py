@@ -31,8 +31,12 @@ def check_embedding(settings: Settings) -> Check:
         embedder.close()
         return Check("embedding model", True, f"{spec.name} loads ({len(vec)} dimensions)")
     except EmbeddingModelError as exc:
-        return Check("embedding model", False, str(exc),
-                     "run 'make run' (or 'python models/prepare_embedding.py') to prepare it")
+        return Check(
+            "embedding model",
+            False,
+            str(exc),
+            "run 'make run' (or 'python models/prepare_embedding.py') to prepare it",
+        )
 
 
 def check_packs(settings: Settings) -> Check:
@@ -40,12 +44,21 @@ def check_packs(settings: Settings) -> Check:
 
     packs, sections, problems = load_sections(settings)
     if not sections:
-        return Check("guideline packs", False, f"no sections found in {settings.guidelines_dir}",
-                     "reinstall Lantern, or point LANTERN_GUIDELINES_DIR at the guidelines folder")
+        return Check(
+            "guideline packs",
+            False,
+            f"no sections found in {settings.guidelines_dir}",
+            "reinstall Lantern, or point LANTERN_GUIDELINES_DIR at the guidelines folder",
+        )
     detail = f"{len(packs)} pack(s), {len(sections)} sections"
     if problems:
-        return Check("guideline packs", False, f"{detail}; {len(problems)} problem(s): {problems[0]}",
-                     "run 'lantern guidelines check' for the full list", warning=True)
+        return Check(
+            "guideline packs",
+            False,
+            f"{detail}; {len(problems)} problem(s): {problems[0]}",
+            "run 'lantern guidelines check' for the full list",
+            warning=True,
+        )
     return Check("guideline packs", True, detail)
 
 
@@ -56,14 +69,24 @@ def check_keyring(settings: Settings) -> Check:
 
         backend = keyring.get_keyring()
     except Exception as exc:  # keyring raises assorted errors when its backends are broken
-        return Check("keyring", False, f"keyring unavailable: {exc}",
-                     "records will use a passphrase instead", warning=True)
+        return Check(
+            "keyring",
+            False,
+            f"keyring unavailable: {exc}",
+            "records will use a passphrase instead",
+            warning=True,
+        )
     name = type(backend).__module__ + "." + type(backend).__name__
     if isinstance(backend, fail.Keyring) or "plaintext" in name.lower():
-        return Check("keyring", False, f"no usable OS keyring ({name})",
-                     "install and unlock a Secret Service (e.g. GNOME Keyring), or use a "
-                     "passphrase for the records vault (LANTERN_VAULT_PASSPHRASE on the "
-                     "command line)", warning=True)
+        return Check(
+            "keyring",
+            False,
+            f"no usable OS keyring ({name})",
+            "install and unlock a Secret Service (e.g. GNOME Keyring), or use a "
+            "passphrase for the records vault (LANTERN_VAULT_PASSPHRASE on the "
+            "command line)",
+            warning=True,
+        )
     return Check("keyring", True, name)
 
 
@@ -72,9 +95,14 @@ def check_display(settings: Settings) -> Check:
 
     problem = display_problem()
     if problem:
-        return Check("display", False, "no display: the window cannot open",
-                     "use a desktop session, xvfb-run, or QT_QPA_PLATFORM=offscreen; "
-                     "the command line works without one", warning=True)
+        return Check(
+            "display",
+            False,
+            "no display: the window cannot open",
+            "use a desktop session, xvfb-run, or QT_QPA_PLATFORM=offscreen; "
+            "the command line works without one",
+            warning=True,
+        )
     return Check("display", True, "a display (or an offscreen platform) is available")
 
 
@@ -86,8 +114,12 @@ def check_data_folder(settings: Settings) -> Check:
         probe.write_bytes(b"ok")
         probe.unlink()
     except OSError as exc:
-        return Check("data folder", False, f"{home} is not writable ({exc.strerror})",
-                     "set LANTERN_HOME to a folder you can write to")
+        return Check(
+            "data folder",
+            False,
+            f"{home} is not writable ({exc.strerror})",
+            "set LANTERN_HOME to a folder you can write to",
+        )
     return Check("data folder", True, str(home))
 
 
@@ -97,13 +129,22 @@ def check_disk(settings: Settings) -> Check:
         target = target.parent
     free = shutil.disk_usage(target).free
     if free < MIN_FREE_BYTES:
-        return Check("free disk", False, f"only {free / 1e9:.1f} GB free",
-                     "free at least 1 GB for the index and records")
+        return Check(
+            "free disk",
+            False,
+            f"only {free / 1e9:.1f} GB free",
+            "free at least 1 GB for the index and records",
+        )
     return Check("free disk", True, f"{free / 1e9:.1f} GB free")
 
 
 CHECKS: list[Callable[[Settings], Check]] = [
-    check_data_folder, check_disk, check_embedding, check_packs, check_keyring, check_display,
+    check_data_folder,
+    check_disk,
+    check_embedding,
+    check_packs,
+    check_keyring,
+    check_display,
 ]
 
 

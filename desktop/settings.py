@@ -106,10 +106,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             raise SettingsError(f"{path} is not valid TOML: {exc}") from exc
         values.update(_from_mapping(data, str(path)))
     env_values = {
-        key[len(ENV_PREFIX):]: value
+        key[len(ENV_PREFIX) :]: value
         for key, value in env.items()
         if key.startswith(ENV_PREFIX)
-        and key[len(ENV_PREFIX):].lower() in _FIELDS
+        and key[len(ENV_PREFIX) :].lower() in _FIELDS
         and key != ENV_PREFIX + "HOME"
     }
     values.update(_from_mapping(env_values, "environment"))

@@ -92,9 +92,7 @@ def convert(model_dir: Path, out: Path, name: str) -> None:
         return tok[2:] if tok.startswith("##") else "\u2581" + tok
 
     tokens = [phantom(t) for t in vocab]
-    types = [
-        gguf.TokenType.CONTROL if t in SPECIAL else gguf.TokenType.NORMAL for t in vocab
-    ]
+    types = [gguf.TokenType.CONTROL if t in SPECIAL else gguf.TokenType.NORMAL for t in vocab]
     writer.add_token_type_count(int(config.get("type_vocab_size", 2)))
     writer.add_tokenizer_model("bert")
     writer.add_tokenizer_pre("jina-v2-en")

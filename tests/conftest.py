@@ -13,7 +13,7 @@ import pytest
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-from desktop import offline  # noqa: E402
+from desktop import offline
 
 offline.apply()
 
@@ -52,15 +52,20 @@ def services(tmp_path_factory: pytest.TempPathFactory):
     svc.close()
 
 
-def run_cli(*args: str, home: Path, env: dict[str, str] | None = None,
-            timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, home: Path, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m desktop ARGS`` in a subprocess with LANTERN_HOME=home."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("LANTERN_")}
     full_env["LANTERN_HOME"] = str(home)
     full_env.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "desktop", *args], cwd=REPO, env=full_env,
-        capture_output=True, text=True, timeout=timeout,
+        [sys.executable, "-m", "desktop", *args],
+        cwd=REPO,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 

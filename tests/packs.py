@@ -8,12 +8,14 @@ BODY = (
     "{title} is explained here in plain words for patients. "
     "The care team can say how {topic} applies to you. "
     "Many people have questions about {topic} during treatment. "
-    + "Extra words about {topic} keep the section long enough to pass the checks. " * 8
+    + "Extra words about {topic} keep the section long enough to pass the checks. "
+    * 8
 )
 
 
-def section_text(sid: str, title: str, topic: str, related: tuple[str, ...] = (),
-                 body: str | None = None) -> str:
+def section_text(
+    sid: str, title: str, topic: str, related: tuple[str, ...] = (), body: str | None = None
+) -> str:
     rel = ", ".join(f'"{r}"' for r in related)
     return f'''+++
 id = "{sid}"

@@ -21,8 +21,9 @@ def test_core_never_imports_qt() -> None:
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]\n"
         "print(bad); sys.exit(1 if bad else 0)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -31,8 +32,11 @@ def test_core_sources_do_not_mention_qt_imports() -> None:
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.Import | ast.ImportFrom):
-                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [
-                    node.module or ""]
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                )
                 assert not any(n.startswith(("PySide6", "desktop.ui")) for n in names), path
 
 
@@ -44,3 +48,14 @@ def test_every_module_has_a_docstring() -> None:
         if p.stat().st_size and ast.get_docstring(ast.parse(p.read_text())) is None
     ]
     assert not missing, missing
+
+
+def test_ruff_clean() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "desktop", "tests", "bench", "models", "packaging"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout

@@ -25,6 +25,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[object]:
                 attempts.append(address)
                 raise NetworkUsed(f"network connection attempted to {address!r}")
             return real(self, address)
+
         return connect
 
     monkeypatch.setattr(socket.socket, "connect", guard(real_connect))

@@ -26,14 +26,19 @@ def test_file_then_environment_layering(lantern_home: Path) -> None:
     assert s.top_sections == 4 and s.answer_mode == "extractive"
 
 
-@pytest.mark.parametrize("content, fragment", [
-    ("top_sections = [", "not valid TOML"),
-    ('top_sections = "many"', "unusable value"),
-    ("top_sections = true", "unusable value"),
-    ("colour = 3", "unknown setting"),
-    ('answer_mode = "psychic"', "answer_mode must be one of"),
-])
-def test_bad_settings_file_gives_clear_error(lantern_home: Path, content: str, fragment: str) -> None:
+@pytest.mark.parametrize(
+    "content, fragment",
+    [
+        ("top_sections = [", "not valid TOML"),
+        ('top_sections = "many"', "unusable value"),
+        ("top_sections = true", "unusable value"),
+        ("colour = 3", "unknown setting"),
+        ('answer_mode = "psychic"', "answer_mode must be one of"),
+    ],
+)
+def test_bad_settings_file_gives_clear_error(
+    lantern_home: Path, content: str, fragment: str
+) -> None:
     lantern_home.mkdir(parents=True)
     (lantern_home / "settings.toml").write_text(content)
     with pytest.raises(SettingsError, match=fragment):

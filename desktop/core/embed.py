@@ -8,8 +8,8 @@ sees it, so a corrupt file gives a clear error instead of aborting the process."
 from __future__ import annotations
 
 import hashlib
-import struct
 import os
+import struct
 import threading
 import tomllib
 from collections.abc import Sequence
@@ -116,8 +116,12 @@ def quiet_llama_logs() -> None:
 class Embedder:
     """Embeds text with a llama.cpp embedding model. Thread-safe (calls are serialised)."""
 
-    def __init__(self, spec: EmbeddingSpec, batch_tokens: int = DEFAULT_BATCH_TOKENS,
-                 threads: int | None = None) -> None:
+    def __init__(
+        self,
+        spec: EmbeddingSpec,
+        batch_tokens: int = DEFAULT_BATCH_TOKENS,
+        threads: int | None = None,
+    ) -> None:
         check_gguf(spec.path)
         quiet_llama_logs()
         from llama_cpp import LLAMA_POOLING_TYPE_MEAN, Llama

@@ -136,7 +136,9 @@ class MainWindow(QMainWindow):
         if progress.total:
             self.progress.setRange(0, progress.total)
             self.progress.setValue(progress.done)
-        self.progress.setFormat(f"{progress.message} (%v/%m)" if progress.total else progress.message)
+        self.progress.setFormat(
+            f"{progress.message} (%v/%m)" if progress.total else progress.message
+        )
         self.statusBar().showMessage(progress.message)
         self.progress_shown.emit(progress)
 

@@ -25,14 +25,18 @@ def _gelu(x: np.ndarray) -> np.ndarray:
 def reference_embedding(model_dir: Path, token_ids: list[int]) -> np.ndarray:
     """Mean-pooled, normalised sentence embedding for one token sequence (with CLS/SEP)."""
     cfg = json.loads((model_dir / "config.json").read_text())
-    t = {k.removeprefix("bert."): v.astype(np.float64) for k, v in
-         read_safetensors(model_dir / "model.safetensors").items()}
+    t = {
+        k.removeprefix("bert."): v.astype(np.float64)
+        for k, v in read_safetensors(model_dir / "model.safetensors").items()
+    }
     eps = cfg["layer_norm_eps"]
     heads = cfg["num_attention_heads"]
     n = len(token_ids)
-    x = (t["embeddings.word_embeddings.weight"][token_ids]
-         + t["embeddings.position_embeddings.weight"][:n]
-         + t["embeddings.token_type_embeddings.weight"][0])
+    x = (
+        t["embeddings.word_embeddings.weight"][token_ids]
+        + t["embeddings.position_embeddings.weight"][:n]
+        + t["embeddings.token_type_embeddings.weight"][0]
+    )
     x = _layer_norm(x, t["embeddings.LayerNorm.weight"], t["embeddings.LayerNorm.bias"], eps)
     d = x.shape[1] // heads
     for i in range(cfg["num_hidden_layers"]):
@@ -48,11 +52,18 @@ def reference_embedding(model_dir: Path, token_ids: list[int]) -> np.ndarray:
         att = np.exp(att - att.max(-1, keepdims=True))
         att /= att.sum(-1, keepdims=True)
         ctx = (att @ v).transpose(1, 0, 2).reshape(n, -1)
-        x = _layer_norm(x + lin("attention.output.dense", ctx),
-                        t[p + "attention.output.LayerNorm.weight"],
-                        t[p + "attention.output.LayerNorm.bias"], eps)
+        x = _layer_norm(
+            x + lin("attention.output.dense", ctx),
+            t[p + "attention.output.LayerNorm.weight"],
+            t[p + "attention.output.LayerNorm.bias"],
+            eps,
+        )
         h = _gelu(lin("intermediate.dense", x))
-        x = _layer_norm(x + lin("output.dense", h), t[p + "output.LayerNorm.weight"],
-                        t[p + "output.LayerNorm.bias"], eps)
+        x = _layer_norm(
+            x + lin("output.dense", h),
+            t[p + "output.LayerNorm.weight"],
+            t[p + "output.LayerNorm.bias"],
+            eps,
+        )
     pooled = x.mean(0)
     return pooled / np.linalg.norm(pooled)

@@ -28,11 +28,16 @@ def test_matches_numpy_reference(embedder: Embedder) -> None:
 
 
 def test_similar_texts_are_closer(embedder: Embedder) -> None:
-    a, b, c = (np.asarray(v) for v in embedder.embed([
-        "What is HER2-low breast cancer?",
-        "HER2-low means a small amount of the HER2 protein on the cancer cells.",
-        "How do I bake sourdough bread?",
-    ]))
+    a, b, c = (
+        np.asarray(v)
+        for v in embedder.embed(
+            [
+                "What is HER2-low breast cancer?",
+                "HER2-low means a small amount of the HER2 protein on the cancer cells.",
+                "How do I bake sourdough bread?",
+            ]
+        )
+    )
     assert a @ b > a @ c + 0.3
 
 

@@ -24,12 +24,15 @@ def _answer_sentences(answer: Answer) -> list[tuple[str, int]]:
     return out
 
 
-@pytest.mark.parametrize("question", [
-    "How does CAR-T cell therapy work for breast cancer?",
-    "What are common side effects of ribociclib?",
-    "my arm is swollen since surgery what is it",
-    "What is DCIS?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How does CAR-T cell therapy work for breast cancer?",
+        "What are common side effects of ribociclib?",
+        "my arm is swollen since surgery what is it",
+        "What is DCIS?",
+    ],
+)
 def test_every_sentence_is_quoted_from_its_cited_section(services, question: str) -> None:
     answer = services.engine.ask(question)
     assert answer.mode == "extractive"
@@ -56,9 +59,19 @@ def test_car_t_answer_is_on_topic(services) -> None:
 
 def test_json_contract_fields(services) -> None:
     data = services.engine.ask("What is tamoxifen?").to_dict()
-    for key in ("question", "mode", "answer_markdown", "sections", "citations",
-                "related_questions", "questions_for_care_team", "clarification", "urgent",
-                "disclaimer", "timings_ms"):
+    for key in (
+        "question",
+        "mode",
+        "answer_markdown",
+        "sections",
+        "citations",
+        "related_questions",
+        "questions_for_care_team",
+        "clarification",
+        "urgent",
+        "disclaimer",
+        "timings_ms",
+    ):
         assert key in data
     assert {"id", "kind", "title", "source", "locator", "snippet"} <= set(data["citations"][0])
     assert 3 <= len(data["related_questions"]) <= 5

@@ -49,8 +49,14 @@ def test_build_reuse_and_incremental(tmp_path: Path, embedder: Embedder) -> None
     assert _sync(index, root) == []  # unchanged: nothing to do
 
     path = root / "sections" / "tamoxifen.md"
-    path.write_text(section_text("tamoxifen", "Tamoxifen and blood clots", "tamoxifen",
-                                 body="Tamoxifen can raise the risk of blood clots. " * 12))
+    path.write_text(
+        section_text(
+            "tamoxifen",
+            "Tamoxifen and blood clots",
+            "tamoxifen",
+            body="Tamoxifen can raise the risk of blood clots. " * 12,
+        )
+    )
     changed = _sync(index, root)
     assert changed[-1].total == 1 and "blood clots" in changed[-1].message
     hits = index.keywords.search(["clots"])
@@ -72,7 +78,8 @@ def test_reopen_keeps_the_index(tmp_path: Path, embedder: Embedder) -> None:
     again = GuidelineIndex(tmp_path / "idx", embedder)
     assert _sync(again, root) == []
     assert again.dense_search(embedder.embed_one("swollen arm"), 3)[0].section_key == (
-        "mini/lymphedema")
+        "mini/lymphedema"
+    )
     again.close()
 
 

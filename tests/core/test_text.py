@@ -9,8 +9,10 @@ from desktop.core.knowledge.text import content_terms, normalise_whitespace, spl
 
 
 def test_split_keeps_abbreviations_and_decimals() -> None:
-    text = ("Call at 38.0 C or higher. Herbs such as St. John's wort interact, e.g. with "
-            "tamoxifen. Dr. Lee agreed! Is it safe? Yes.")
+    text = (
+        "Call at 38.0 C or higher. Herbs such as St. John's wort interact, e.g. with "
+        "tamoxifen. Dr. Lee agreed! Is it safe? Yes."
+    )
     assert split_sentences(text) == [
         "Call at 38.0 C or higher.",
         "Herbs such as St. John's wort interact, e.g. with tamoxifen.",

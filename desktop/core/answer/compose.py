@@ -18,15 +18,15 @@ from desktop.core.knowledge.retrieve import SectionHit
 from desktop.core.knowledge.text import content_terms, split_sentences
 
 DUPLICATE_SIMILARITY = 0.85
-MAIN_DETAIL = 3       # detail sentences from the best section (after its key points)
-OTHER_SECTIONS = 2    # other sections that may add one sentence each
+MAIN_DETAIL = 3  # detail sentences from the best section (after its key points)
+OTHER_SECTIONS = 2  # other sections that may add one sentence each
 SCORE_WINDOW = 0.1
 
 
 @dataclass
 class Candidate:
-    rank: int          # section rank, 0 = best
-    position: int      # sentence position in the section body
+    rank: int  # section rank, 0 = best
+    position: int  # sentence position in the section body
     text: str
     score: float
     vector: np.ndarray | None
@@ -55,8 +55,12 @@ def _vector(vectors: dict[tuple[str, int], list[float]], kind: str, pos: int) ->
     return np.asarray(vec, dtype=np.float32) if vec is not None else None
 
 
-def _candidates(hits: Sequence[SectionHit], query_vec: np.ndarray, query_terms: set[str],
-                vectors: list[dict[tuple[str, int], list[float]]]) -> list[Candidate]:
+def _candidates(
+    hits: Sequence[SectionHit],
+    query_vec: np.ndarray,
+    query_terms: set[str],
+    vectors: list[dict[tuple[str, int], list[float]]],
+) -> list[Candidate]:
     out: list[Candidate] = []
     for rank, hit in enumerate(hits):
         for pos, sentence in enumerate(split_sentences(hit.section.body)):
@@ -107,9 +111,15 @@ def _preview(section: GuidelineSection, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def compose(question_text: str, query_vector: Sequence[float], hits: Sequence[SectionHit],
-            vectors_for: SentenceVectors, all_sections: dict[str, GuidelineSection],
-            max_sentences: int = 6, related_pool: Sequence[SectionHit] = ()) -> Composition:
+def compose(
+    question_text: str,
+    query_vector: Sequence[float],
+    hits: Sequence[SectionHit],
+    vectors_for: SentenceVectors,
+    all_sections: dict[str, GuidelineSection],
+    max_sentences: int = 6,
+    related_pool: Sequence[SectionHit] = (),
+) -> Composition:
     """Compose an extractive answer from the retrieved ``hits`` (best first)."""
     query_vec = np.asarray(query_vector, dtype=np.float32)
     terms = set(content_terms(question_text))
@@ -118,10 +128,14 @@ def compose(question_text: str, query_vector: Sequence[float], hits: Sequence[Se
     if hits:
         main = hits[0].section
         for i, point in enumerate(main.key_points):
-            shown.append(Candidate(0, -len(main.key_points) + i, point, 1.0,
-                                   _vector(vectors[0], "key_point", i)))
-    detail = _select(_candidates(hits, query_vec, terms, vectors), shown,
-                     max(3, max_sentences - len(shown)))
+            shown.append(
+                Candidate(
+                    0, -len(main.key_points) + i, point, 1.0, _vector(vectors[0], "key_point", i)
+                )
+            )
+    detail = _select(
+        _candidates(hits, query_vec, terms, vectors), shown, max(3, max_sentences - len(shown))
+    )
     if hits and not shown:  # a section without key points: its lead sentence is the answer
         lead = [c for c in detail if c.rank == 0 and c.position == 0]
         shown = lead or detail[:1]
@@ -135,11 +149,17 @@ def compose(question_text: str, query_vector: Sequence[float], hits: Sequence[Se
         if cand.rank not in citation_ids:
             section = hits[cand.rank].section
             citation_ids[cand.rank] = len(citations) + 1
-            citations.append(Citation(
-                id=citation_ids[cand.rank], kind="guideline", title=section.title,
-                source=_source_line(section), locator=f"Lantern {section.pack_id} pack, "
-                f"section '{section.id}' (reviewed {section.last_reviewed})", snippet="",
-            ))
+            citations.append(
+                Citation(
+                    id=citation_ids[cand.rank],
+                    kind="guideline",
+                    title=section.title,
+                    source=_source_line(section),
+                    locator=f"Lantern {section.pack_id} pack, "
+                    f"section '{section.id}' (reviewed {section.last_reviewed})",
+                    snippet="",
+                )
+            )
         quoted.setdefault(cand.rank, []).append(cand.text)
     for rank, texts in quoted.items():
         snippet = " ".join(texts)
@@ -152,9 +172,9 @@ def compose(question_text: str, query_vector: Sequence[float], hits: Sequence[Se
     if shown:
         sections.append(Section("In short", " ".join(f"{c.text} [1]" for c in shown)))
     if detail:
-        sections.append(Section(
-            "More detail", " ".join(f"{c.text} [{citation_ids[c.rank]}]" for c in detail)
-        ))
+        sections.append(
+            Section("More detail", " ".join(f"{c.text} [{citation_ids[c.rank]}]" for c in detail))
+        )
 
     care_team: list[str] = []
     for rank in sorted(citation_ids):
@@ -162,9 +182,9 @@ def compose(question_text: str, query_vector: Sequence[float], hits: Sequence[Se
             if q not in care_team:
                 care_team.append(q)
     if care_team:
-        sections.append(Section(
-            "Questions to ask your care team", "\n".join(f"- {q}" for q in care_team)
-        ))
+        sections.append(
+            Section("Questions to ask your care team", "\n".join(f"- {q}" for q in care_team))
+        )
     if citations:
         learn = []
         for rank in sorted(citation_ids):
@@ -178,9 +198,11 @@ def compose(question_text: str, query_vector: Sequence[float], hits: Sequence[Se
     related: list[RelatedQuestion] = []
     pool: list[GuidelineSection] = []
     if hits:
-        pool += [all_sections[f"{hits[0].section.pack_id}/{rid}"]
-                 for rid in hits[0].section.related
-                 if f"{hits[0].section.pack_id}/{rid}" in all_sections]
+        pool += [
+            all_sections[f"{hits[0].section.pack_id}/{rid}"]
+            for rid in hits[0].section.related
+            if f"{hits[0].section.pack_id}/{rid}" in all_sections
+        ]
     pool += [h.section for h in related_pool] + [h.section for h in hits]
     for section in pool:
         if section.key in used or not section.questions or len(related) >= 5:

@@ -30,8 +30,9 @@ class EngineConfig:
 
 
 class AnswerEngine:
-    def __init__(self, retriever: Retriever, index: GuidelineIndex,
-                 config: EngineConfig | None = None) -> None:
+    def __init__(
+        self, retriever: Retriever, index: GuidelineIndex, config: EngineConfig | None = None
+    ) -> None:
         self.retriever = retriever
         self.index = index
         self.config = config or EngineConfig()
@@ -60,9 +61,13 @@ class AnswerEngine:
             hits = [h for h in hits if h.score >= floor]
         t_retrieved = time.perf_counter()
         composition = compose(
-            query.text, retrieval.query_vector, hits, self.index.sentence_vectors,
-            self.retriever.sections, self.config.max_answer_sentences,
-            related_pool=retrieval.hits[self.config.top_sections:],
+            query.text,
+            retrieval.query_vector,
+            hits,
+            self.index.sentence_vectors,
+            self.retriever.sections,
+            self.config.max_answer_sentences,
+            related_pool=retrieval.hits[self.config.top_sections :],
         )
         timings = dict(retrieval.timings_ms)
         timings["compose"] = (time.perf_counter() - t_retrieved) * 1000

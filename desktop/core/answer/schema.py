@@ -87,7 +87,8 @@ class Answer:
             parts.append("\n".join(lines))
         if self.related_questions:
             parts.append(
-                "**Related questions**\n" + "\n".join(f"- {r.question}" for r in self.related_questions)
+                "**Related questions**\n"
+                + "\n".join(f"- {r.question}" for r in self.related_questions)
             )
         parts.append(f"_{self.disclaimer}_")
         return "\n\n".join(parts)

@@ -72,7 +72,5 @@ def section_units(section: GuidelineSection) -> list[Unit]:
         Unit(f"{key}#s{i}", key, "sentence", s, i)
         for i, s in enumerate(split_sentences(section.body))
     ]
-    units += [
-        Unit(f"{key}#k{i}", key, "key_point", k, i) for i, k in enumerate(section.key_points)
-    ]
+    units += [Unit(f"{key}#k{i}", key, "key_point", k, i) for i, k in enumerate(section.key_points)]
     return units

@@ -8,6 +8,7 @@ simply redoes."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -75,10 +76,9 @@ class GuidelineIndex:
 
     def _reset(self) -> None:
         for name in ("guideline-passages", "guideline-sentences"):
-            try:
+            # chroma raises NotFoundError for a missing collection (its type varies by version)
+            with contextlib.suppress(Exception):
                 self._client.delete_collection(name)
-            except Exception:  # chroma raises NotFoundError (type varies by version)
-                pass
         self._open_collections()
         self.keywords.clear()
 
@@ -144,8 +144,9 @@ class GuidelineIndex:
             out.extend(self.embedder.embed(texts[start : start + EMBED_BATCH]))
         return out
 
-    def dense_search(self, vector: Sequence[float], limit: int = 30,
-                     sentences: bool = False) -> list[DenseHit]:
+    def dense_search(
+        self, vector: Sequence[float], limit: int = 30, sentences: bool = False
+    ) -> list[DenseHit]:
         """Nearest passages and questions (or, with ``sentences``, quotable sentences)."""
         collection = self.sentences if sentences else self.passages
         count = collection.count()
@@ -165,7 +166,9 @@ class GuidelineIndex:
 
     def sentence_vectors(self, section_key: str) -> dict[tuple[str, int], list[float]]:
         """(kind, position) -> embedding of each quotable sentence of one section."""
-        got = self.sentences.get(where={"section": section_key}, include=["embeddings", "metadatas"])
+        got = self.sentences.get(
+            where={"section": section_key}, include=["embeddings", "metadatas"]
+        )
         embeddings = got["embeddings"]
         if embeddings is None:
             return {}

@@ -73,8 +73,9 @@ class KeywordStore:
             self.db.execute("DELETE FROM passages WHERE section_key=?", (key,))
             self.db.execute("DELETE FROM sections WHERE key=?", (key,))
 
-    def add_section(self, key: str, digest: str,
-                    rows: list[tuple[str, str, str, str, str]]) -> None:
+    def add_section(
+        self, key: str, digest: str, rows: list[tuple[str, str, str, str, str]]
+    ) -> None:
         """Rows are (entry_id, title, body, tags, questions); committed with the digest."""
         with self.db:
             self.db.execute("DELETE FROM passages WHERE section_key=?", (key,))

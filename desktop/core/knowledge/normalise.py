@@ -22,7 +22,7 @@ _TERM_LIST = sorted(TERMS)
 @dataclass(frozen=True)
 class Normalised:
     original: str
-    text: str                      # corrected text (for embedding and display)
+    text: str  # corrected text (for embedding and display)
     expansions: tuple[str, ...] = ()  # extra words for keyword search and embedding
     corrections: tuple[tuple[str, str], ...] = field(default=())
 

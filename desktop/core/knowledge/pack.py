@@ -79,7 +79,9 @@ def _strings(value: object, name: str, where: str, problems: list[str]) -> tuple
     return tuple(v.strip() for v in value if v.strip())
 
 
-def parse_section(text: str, pack_id: str, where: str, problems: list[str]) -> GuidelineSection | None:
+def parse_section(
+    text: str, pack_id: str, where: str, problems: list[str]
+) -> GuidelineSection | None:
     """Parse one section file's text; on failure append a problem and return None."""
     if not text.startswith(FRONT_MATTER):
         problems.append(f"{where}: does not start with a +++ front-matter block")

@@ -31,7 +31,7 @@ class SectionHit:
     score: float
     dense_rank: int | None = None
     keyword_rank: int | None = None
-    best_similarity: float = 0.0   # cosine similarity of the best dense match (0..1)
+    best_similarity: float = 0.0  # cosine similarity of the best dense match (0..1)
     passages: list[str] = field(default_factory=list)  # entry ids that matched, best first
 
 
@@ -59,8 +59,13 @@ class Retriever:
         self.index = index
         self.sections = dict(sections)
 
-    def search(self, question: str | Normalised, limit: int = 5, mode: Mode = "hybrid",
-               boost: Boost | None = None) -> Retrieval:
+    def search(
+        self,
+        question: str | Normalised,
+        limit: int = 5,
+        mode: Mode = "hybrid",
+        boost: Boost | None = None,
+    ) -> Retrieval:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         query = question if isinstance(question, Normalised) else normalise(question)
@@ -69,8 +74,9 @@ class Retriever:
         t1 = time.perf_counter()
         timings["embed_query"] = (t1 - t0) * 1000
         dense = self.index.dense_search(vector, CANDIDATES) if mode != "keyword" else []
-        fine = (self.index.dense_search(vector, CANDIDATES, sentences=True)
-                if mode != "keyword" else [])
+        fine = (
+            self.index.dense_search(vector, CANDIDATES, sentences=True) if mode != "keyword" else []
+        )
         t2 = time.perf_counter()
         timings["dense"] = (t2 - t1) * 1000
         keyword = (
@@ -95,9 +101,19 @@ class Retriever:
             score = sum(1.0 / (RRF_K + r[0]) for r in (d, f, k) if r)
             if boost is not None:
                 score *= 1.0 + max(0.0, boost(section))
-            entries = (d[1] if d else []) + [e for e in (k[1] if k else []) if not d or e not in d[1]]
-            hits.append(SectionHit(section, score, d[0] if d else None, k[0] if k else None,
-                                   best_sim.get(key, 0.0), entries))
+            entries = (d[1] if d else []) + [
+                e for e in (k[1] if k else []) if not d or e not in d[1]
+            ]
+            hits.append(
+                SectionHit(
+                    section,
+                    score,
+                    d[0] if d else None,
+                    k[0] if k else None,
+                    best_sim.get(key, 0.0),
+                    entries,
+                )
+            )
         hits.sort(key=lambda h: (-h.score, h.section.key))
         timings["retrieve_total"] = (time.perf_counter() - t0) * 1000
         return Retrieval(query, vector, hits[:limit], timings)

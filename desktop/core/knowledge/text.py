@@ -7,8 +7,27 @@ import unicodedata
 
 # Abbreviations whose trailing full stop does not end a sentence.
 _ABBREV = {
-    "e.g", "i.e", "etc", "vs", "dr", "mr", "mrs", "ms", "st", "no", "approx", "fig", "p", "pp",
-    "u.s", "cf", "al", "mg", "ca", "jr", "sr",
+    "e.g",
+    "i.e",
+    "etc",
+    "vs",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "st",
+    "no",
+    "approx",
+    "fig",
+    "p",
+    "pp",
+    "u.s",
+    "cf",
+    "al",
+    "mg",
+    "ca",
+    "jr",
+    "sr",
 }
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _WORD = re.compile(r"[a-z0-9]+(?:[-'/][a-z0-9]+)*")
@@ -18,8 +37,9 @@ STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being
     below between both but by can could did do does doing down during each few for from further had
     has have having he her here hers herself him himself his how i if in into is it its itself just
-    me more most my myself no nor not now of off on once only or other our ours out over own same she
-    should so some such than that the their theirs them then there these they this those through to
+    me more most my myself no nor not now of off on once only or other our ours out over own
+    same she should so some such than that the their theirs them then there these they this
+    those through to
     too under until up very was we were what when where which while who whom why will with would you
     your yours yourself im ive dont cant whats hows get got getting go going mean means tell know
     want like really please thanks hi hello also much many well one thing things kind""".split()

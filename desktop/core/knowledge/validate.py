@@ -70,7 +70,9 @@ def check_pack(root: Path) -> Report:
         where = s.path
         n_words = len(s.body.split())
         if not MIN_WORDS <= n_words <= MAX_WORDS:
-            report.errors.append(f"{where}: body has {n_words} words (allowed {MIN_WORDS}-{MAX_WORDS})")
+            report.errors.append(
+                f"{where}: body has {n_words} words (allowed {MIN_WORDS}-{MAX_WORDS})"
+            )
         if len(s.questions) < MIN_QUESTIONS:
             report.errors.append(f"{where}: needs at least {MIN_QUESTIONS} questions")
         if not s.key_points:
