@@ -15,6 +15,7 @@ from bench import (  # noqa: E402
     index_build,
     retrieval_quality,
     retrieval_scale,
+    scope_calibration,
     startup,
 )
 from bench.common import temp_home  # noqa: E402
@@ -38,6 +39,8 @@ def main(argv: list[str]) -> int:
         try:
             if wanted("retrieval"):
                 retrieval_quality.run(services)
+            if wanted("scope"):
+                scope_calibration.run(services)
             if wanted("latency"):
                 answer_latency.run(services)
             if wanted("scale"):

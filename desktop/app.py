@@ -116,8 +116,15 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_guidelines(settings: Settings, args: argparse.Namespace) -> int:
+    from desktop.core.knowledge.pdf_import import ImportStore, PdfImportError
     from desktop.core.knowledge.validate import check_pack, write_manifest
 
+    store = ImportStore(settings.home)
+    if args.guidelines_command in ("import", "list", "remove"):
+        try:
+            return _imports(settings, store, args)
+        except PdfImportError as exc:
+            raise UserError(str(exc)) from exc
     if args.guidelines_command == "manifest":
         root = settings.guidelines_dir / args.pack
         if not (root / "manifest.toml").is_file():
@@ -143,6 +150,50 @@ def cmd_guidelines(settings: Settings, args: argparse.Namespace) -> int:
             print(f"  - {error}")
         failed = failed or not report.ok
     return 1 if failed else 0
+
+
+def _imports(settings: Settings, store, args: argparse.Namespace) -> int:
+    from desktop.core.knowledge.pdf_import import ImportedDocument
+
+    if args.guidelines_command == "list":
+        docs = store.documents()
+        if not docs:
+            print("no imported guideline documents")
+        for doc in docs:
+            print(
+                f"{doc.pack_id}\t{doc.title}\t{doc.source} {doc.year}\t{doc.pages} pages\t"
+                f"{len(doc.chunks)} passages"
+            )
+        return 0
+    if args.guidelines_command == "remove":
+        if store.find(args.doc) is None:
+            raise UserError(f"no imported document '{args.doc}' (see 'guidelines list')")
+        services = _services(settings)
+        try:
+            items = list(services.remove_guideline(args.doc))
+            doc = next(d for d in items if isinstance(d, ImportedDocument))
+        finally:
+            services.close()
+        print(f"removed {doc.pack_id} ({doc.title})")
+        return 0
+    path = Path(args.file)
+    if not path.is_file():
+        raise UserError(f"no such file: {path}")
+    known = {d.sha256 for d in store.documents()}
+    services = _services(settings)
+    try:
+        items = list(services.import_guideline(path, args.title, args.source, args.year))
+    finally:
+        services.close()
+    doc = next(i for i in items if isinstance(i, ImportedDocument))
+    if doc.sha256 in known:
+        print(f"already imported as {doc.pack_id} ({doc.title}); nothing to do")
+        return 0
+    print(f"imported {doc.pack_id}: {doc.title}, {doc.pages} pages, {len(doc.chunks)} passages")
+    if doc.empty_pages:
+        pages = ", ".join(map(str, doc.empty_pages[:20]))
+        print(f"note: no text layer on page(s) {pages}; those pages cannot be searched")
+    return 0
 
 
 def display_problem() -> str | None:

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from desktop.core.answer.engine import AnswerEngine, EngineConfig
 from desktop.core.embed import Embedder, embedding_spec
 from desktop.core.knowledge.index import GuidelineIndex, Progress
 from desktop.core.knowledge.pack import GuidelineSection, Pack, discover_packs
+from desktop.core.knowledge.pdf_import import ImportedDocument, ImportStore
 from desktop.core.knowledge.retrieve import Retriever
 from desktop.settings import Settings
 
@@ -30,10 +32,47 @@ class Services:
         self.index.close()
         self.embedder.close()
 
+    def reindex(self) -> Iterator[Progress]:
+        """Reload packs and imported documents and bring the index in line with them."""
+        packs, sections, problems = load_sections(self.settings)
+        yield from self.index.sync(sections)
+        self.packs, self.problems = packs, problems
+        self.retriever.sections = {s.key: s for s in sections}
+
+    def import_guideline(
+        self, path: Path, title: str, source: str, year: int
+    ) -> Iterator[Progress | ImportedDocument]:
+        """Import a guideline PDF and index it; yields progress, then the document."""
+        store = ImportStore(self.settings.home)
+        known = {d.sha256 for d in store.documents()}
+        doc = None
+        try:
+            for item in store.import_pdf(path, title, source, year):
+                if isinstance(item, ImportedDocument):
+                    doc = item
+                else:
+                    yield item
+            yield from self.reindex()
+        except GeneratorExit:  # cancelled: take a new, half-indexed document back out
+            if doc is not None and doc.sha256 not in known:
+                store.remove(doc.sha256)
+                for _ in self.reindex():
+                    pass
+            raise
+        if doc is not None:
+            yield doc
+
+    def remove_guideline(self, ref: str) -> Iterator[Progress | ImportedDocument]:
+        doc = ImportStore(self.settings.home).remove(ref)
+        yield from self.reindex()
+        yield doc
+
 
 def load_sections(settings: Settings) -> tuple[list[Pack], list[GuidelineSection], list[str]]:
     packs, problems = discover_packs(settings.guidelines_dir)
     sections: list[GuidelineSection] = []
+    for doc in ImportStore(settings.home).documents():
+        sections.extend(doc.sections())
     seen: set[str] = set()
     for pack in packs:
         problems.extend(f"{pack.id}: {p}" for p in pack.problems)

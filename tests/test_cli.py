@@ -103,3 +103,62 @@ def test_window_without_display_says_what_to_do(tmp_path: Path) -> None:
     if sys.platform.startswith("linux"):
         assert result.returncode == 1
         assert "QT_QPA_PLATFORM=offscreen" in result.stderr
+
+
+def test_guideline_pdf_import_list_ask_remove(tmp_path: Path) -> None:
+    from tests.core.test_pdf_import import make_pdf
+    from tests.packs import write_pack
+
+    guidelines = tmp_path / "g"
+    write_pack(guidelines, {"a": ("Alpha topic", "alpha")})
+    env = {"LANTERN_GUIDELINES_DIR": str(guidelines)}
+    home = tmp_path / "h"
+    pdf = make_pdf(
+        tmp_path / "nccn.pdf",
+        [
+            ["Intro", "Nothing here."],
+            ["Scalp cooling", "Scalp cooling caps can reduce hair loss during chemotherapy."],
+        ],
+    )
+    args = (
+        "guidelines",
+        "import",
+        str(pdf),
+        "--title",
+        "Patient guide",
+        "--source",
+        "Org",
+        "--year",
+        "2025",
+    )
+    first = run_cli(*args, home=home, env=env)
+    assert first.returncode == 0, first.stderr
+    assert "2 pages" in first.stdout
+    assert "nothing to do" in run_cli(*args, home=home, env=env).stdout
+    listed = run_cli("guidelines", "list", home=home, env=env).stdout
+    doc_id = listed.split("\t")[0]
+    assert doc_id.startswith("import-") and "Patient guide" in listed
+    answer = json.loads(
+        run_cli("ask", "--json", "can scalp cooling stop hair loss", home=home, env=env).stdout
+    )
+    assert answer["citations"][0]["locator"] == "Patient guide, p. 2"
+    removed = run_cli("guidelines", "remove", doc_id, home=home, env=env)
+    assert removed.returncode == 0
+    answer = json.loads(run_cli("ask", "--json", "scalp cooling", home=home, env=env).stdout)
+    assert all("Patient guide" not in c["title"] for c in answer["citations"])
+    bad = tmp_path / "bad.pdf"
+    bad.write_text("not a pdf")
+    refused = run_cli(
+        "guidelines",
+        "import",
+        str(bad),
+        "--title",
+        "x",
+        "--source",
+        "y",
+        "--year",
+        "2025",
+        home=home,
+        env=env,
+    )
+    assert refused.returncode == 1 and "not a PDF" in refused.stderr

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -112,6 +113,18 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([760, 440])
         self.setCentralWidget(self.splitter)
 
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setAccessibleName("Cancel the running job")
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self.cancel_job)
+        left_layout.insertWidget(2, self.cancel_button)
+        self._job: workers.GeneratorWorker | None = None
+        file_menu = self.menuBar().addMenu("&File")
+        self.import_action = file_menu.addAction("Import guideline PDF…")
+        self.import_action.setEnabled(False)
+        self.import_action.triggered.connect(self.choose_guideline_pdf)
+        file_menu.addAction("Quit", self.close)
+
         self.question.submitted.connect(self.ask_current)
         self.ask_button.clicked.connect(self.ask_current)
         self.answer_view.citation_clicked.connect(self.sources.select_citation)
@@ -152,6 +165,7 @@ class MainWindow(QMainWindow):
         self.progress.setValue(1)
         self.progress.setFormat("Ready")
         self.ask_button.setEnabled(True)
+        self.import_action.setEnabled(True)
         sections = sum(len(p.sections) for p in services.packs)
         note = f"Ready: {sections} guideline sections, offline."
         if services.problems:
@@ -220,11 +234,75 @@ class MainWindow(QMainWindow):
         self.answer_view.show_message(f"**Sorry, that question could not be answered.** {message}")
         self.failed.emit(message)
 
+    # -- guideline PDF import -------------------------------------------------------------
+    imported = Signal(object)
+
+    def choose_guideline_pdf(self) -> None:
+        from desktop.ui.import_dialog import ImportDialog
+
+        path, _ = QFileDialog.getOpenFileName(self, "Import a guideline PDF", "", "PDF (*.pdf)")
+        if not path:
+            return
+        dialog = ImportDialog(path, self)
+        if dialog.exec():
+            self.import_guideline(path, *dialog.values())
+
+    def import_guideline(self, path: str, title: str, source: str, year: int) -> None:
+        """Import and index a PDF off the GUI thread, with progress and Cancel."""
+        if self.services is None or self._job is not None:
+            return
+        from pathlib import Path
+
+        services = self.services
+        job = workers.GeneratorWorker(
+            lambda: services.import_guideline(Path(path), title, source, year)
+        )
+        self._job = job
+        job.progressed.connect(self._on_progress)
+        job.produced.connect(self._on_imported)
+        job.failed.connect(self._on_import_failed)
+        job.finished.connect(self._on_job_done)
+        job.failed.connect(self._on_job_done)
+        self.cancel_button.setVisible(True)
+        self.import_action.setEnabled(False)
+        self.progress.setRange(0, 0)
+        self.progress.setFormat("Importing…")
+        self._threads = [t for t in self._threads if _alive(t)]
+        self._threads.append(workers.start(job))
+
+    def cancel_job(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+            self.progress.setFormat("Cancelling…")
+
+    def _on_imported(self, doc: object) -> None:
+        title = getattr(doc, "title", "document")
+        pages = getattr(doc, "pages", 0)
+        self.statusBar().showMessage(f"Imported {title} ({pages} pages); it is now searchable.")
+        self.imported.emit(doc)
+
+    def _on_import_failed(self, message: str) -> None:
+        self.answer_view.show_message(f"**The PDF could not be imported.** {message}")
+        self.failed.emit(message)
+
+    def _on_job_done(self, *_: object) -> None:
+        cancelled = self._job is not None and self._job.cancelled
+        self._job = None
+        self.cancel_button.setVisible(False)
+        self.import_action.setEnabled(True)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(1)
+        self.progress.setFormat("Cancelled" if cancelled else "Done")
+        if cancelled:
+            self.statusBar().showMessage("Import cancelled; nothing was added.")
+
     # -- shutdown -------------------------------------------------------------------------
     def shutdown(self, timeout_ms: int = 10000) -> None:
         """Cancel running jobs and wait for their threads (called on close and by tests)."""
         if self._answer_worker is not None:
             self._answer_worker.cancel()
+        if self._job is not None:
+            self._job.cancel()
         for thread in self._threads:
             if _alive(thread):
                 thread.quit()

@@ -89,3 +89,31 @@ def test_failed_start_shows_a_message(qtbot, monkeypatch, tmp_path: Path) -> Non
     assert "could not start" in win.answer_view.toPlainText().lower()
     assert not win.ask_button.isEnabled()
     win.shutdown()
+
+
+def test_import_a_guideline_pdf_from_the_window(qtbot, tmp_path: Path, monkeypatch) -> None:
+    from tests.core.test_pdf_import import make_pdf
+
+    guidelines = tmp_path / "guidelines"
+    write_pack(guidelines, {"a": ("Alpha topic", "alpha")})
+    monkeypatch.setenv("LANTERN_GUIDELINES_DIR", str(guidelines))
+    pdf = make_pdf(
+        tmp_path / "guide.pdf",
+        [["Scalp cooling", "Scalp cooling caps can reduce hair loss during chemotherapy."]],
+    )
+    win = MainWindow(load_settings())
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.services_ready, timeout=60000):
+        win.start()
+    seen: list[object] = []
+    win.progress_shown.connect(seen.append)
+    with qtbot.waitSignal(win.imported, timeout=60000) as blocker:
+        win.import_guideline(str(pdf), "Patient guide", "Org", 2025)
+    assert blocker.args[0].pages == 1
+    assert seen, "progress was shown"
+    qtbot.waitUntil(lambda: not win.cancel_button.isVisible())
+    with qtbot.waitSignal(win.answer_ready, timeout=30000) as answered:
+        win.ask("does scalp cooling help with hair loss")
+    assert answered.args[0].citations[0].locator == "Patient guide, p. 1"
+    win.shutdown()

@@ -105,6 +105,14 @@ def _source_line(section: GuidelineSection) -> str:
     return "; ".join(f"{s.org}, {s.title} ({s.year})" for s in section.sources[:2])
 
 
+def _locator(section: GuidelineSection) -> str:
+    if section.locator:
+        return section.locator
+    return (
+        f"Lantern {section.pack_id} pack, section '{section.id}' (reviewed {section.last_reviewed})"
+    )
+
+
 def _preview(section: GuidelineSection, limit: int = 160) -> str:
     sentences = split_sentences(section.body)
     text = sentences[0] if sentences else section.title
@@ -155,8 +163,7 @@ def compose(
                     kind="guideline",
                     title=section.title,
                     source=_source_line(section),
-                    locator=f"Lantern {section.pack_id} pack, "
-                    f"section '{section.id}' (reviewed {section.last_reviewed})",
+                    locator=_locator(section),
                     snippet="",
                 )
             )
@@ -189,7 +196,8 @@ def compose(
         learn = []
         for rank in sorted(citation_ids):
             for s in hits[rank].section.sources:
-                line = f"- {s.org}: [{s.title}]({s.url}) ({s.year})"
+                title = f"[{s.title}]({s.url})" if s.url else s.title
+                line = f"- {s.org}: {title} ({s.year})"
                 if line not in learn:
                     learn.append(line)
         sections.append(Section("Where to learn more", "\n".join(learn)))

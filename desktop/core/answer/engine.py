@@ -10,13 +10,27 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from desktop.core.answer.analyze import (
+    detect_truncation,
+    detect_urgent,
+    out_of_scope_by_rule,
+    out_of_scope_clarification,
+)
 from desktop.core.answer.compose import compose, render_markdown
 from desktop.core.answer.schema import Answer
 from desktop.core.knowledge.index import GuidelineIndex, Progress
 from desktop.core.knowledge.normalise import normalise
 from desktop.core.knowledge.retrieve import Retriever
+from desktop.core.knowledge.text import STOPWORDS, words
+from desktop.core.knowledge.vocabulary import BRANDS, EXPANSIONS, TERMS
 
 MAX_QUESTION_CHARS = 2000
+# A question is outside the packs when its best dense match is below SCOPE_FLOOR, or below
+# SCOPE_SIMILARITY with no keyword match among the top sections. Calibrated with
+# bench/scope_calibration.py: off-topic questions peaked at 0.30; 1% of the 406 in-scope
+# retrieval questions fell below 0.43.
+SCOPE_FLOOR = 0.32
+SCOPE_SIMILARITY = 0.40
 
 
 class QuestionError(ValueError):
@@ -37,6 +51,17 @@ class AnswerEngine:
         self.index = index
         self.config = config or EngineConfig()
         self._lock = threading.Lock()  # one answer at a time: the stores are shared
+        self._vocabulary: tuple[int, frozenset[str]] = (-1, frozenset())
+
+    def vocabulary(self) -> frozenset[str]:
+        """Every word the installed packs use, plus the medical vocabulary."""
+        sections = self.retriever.sections
+        if self._vocabulary[0] != id(sections):
+            vocab = set(TERMS) | set(STOPWORDS) | set(BRANDS) | set(EXPANSIONS)
+            for s in sections.values():
+                vocab.update(words(" ".join((s.title, s.body, *s.questions, *s.tags))))
+            self._vocabulary = (id(sections), frozenset(vocab))
+        return self._vocabulary[1]
 
     def stream(self, question: str) -> Iterator[Progress | Answer]:
         yield Progress(0, 2, "Searching the guidelines")
@@ -53,8 +78,22 @@ class AnswerEngine:
         text = " ".join(question.split())[:MAX_QUESTION_CHARS]
         if not text:
             raise QuestionError("the question is empty")
+        urgent = detect_urgent(text)
+        clarification = detect_truncation(text, self.vocabulary())
+        if out_of_scope_by_rule(text):
+            return self._out_of_scope(text, urgent, start)
         query = normalise(text)
         retrieval = self.retriever.search(query, limit=self.config.top_sections + 5)
+        top = retrieval.hits[0] if retrieval.hits else None
+        if (
+            top is None
+            or top.best_similarity < SCOPE_FLOOR
+            or (
+                top.best_similarity < SCOPE_SIMILARITY
+                and not any(h.keyword_rank for h in retrieval.hits[:3])
+            )
+        ):
+            return self._out_of_scope(text, urgent, start)
         hits = retrieval.hits[: self.config.top_sections]
         if hits:  # keep only sections in the same league as the best one
             floor = hits[0].score * 0.55
@@ -80,5 +119,15 @@ class AnswerEngine:
             citations=composition.citations,
             related_questions=composition.related,
             questions_for_care_team=composition.care_team,
+            clarification=clarification,
+            urgent=urgent,
             timings_ms={k: round(v, 2) for k, v in timings.items()},
+        )
+
+    def _out_of_scope(self, text: str, urgent, start: float) -> Answer:
+        return Answer(
+            question=text,
+            clarification=out_of_scope_clarification(),
+            urgent=urgent,
+            timings_ms={"total": round((time.perf_counter() - start) * 1000, 2)},
         )

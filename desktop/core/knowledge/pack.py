@@ -43,6 +43,7 @@ class GuidelineSection:
     last_reviewed: str = ""
     path: str = ""
     digest: str = ""
+    locator: str = ""  # where in the source, e.g. "p. 47" for an imported PDF
 
     @property
     def key(self) -> str:

@@ -73,7 +73,7 @@ def split_sentences(text: str) -> list[str]:
 
 def fold(text: str) -> str:
     """Lower-case and strip accents, for matching."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    decomposed = unicodedata.normalize("NFKD", text).lower()
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

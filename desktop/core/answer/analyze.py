@@ -1,0 +1,266 @@
+"""Question analysis before retrieval: urgent symptoms, cut-off messages, out-of-scope topics.
+
+Rules and vocabularies, not a model: they are fast, predictable and testable. Urgency needs a
+symptom described as happening to the person now (first person, a time word or a measured
+temperature), so informational questions ("what is febrile neutropenia?") do not trigger it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from desktop.core.answer.schema import Clarification, Urgent
+from desktop.core.knowledge.text import fold
+
+CALL_NOW = (
+    "Call your care team's 24-hour number now (your oncology clinic or on-call line). "
+    "If you have trouble breathing, chest pain, fainting or feel very unwell, call emergency "
+    "services (911 in the US, 112 in Europe, 999 in the UK) or go to the nearest emergency "
+    "department."
+)
+
+# Something happening now, to the person or someone they care for.
+_PRESENT = re.compile(
+    r"\b(i have|i've|ive|i'm|im|i am|i feel|i got|i keep|i can'?t|i cannot|i get|i had|"
+    r"(my|her|his) \w+ (is|are|has|have|feels?|hurts?|was)|(she|he|my \w+) (is|has|can'?t)|"
+    r"today|tonight|yesterday|this (morning|evening|afternoon)|right now|since|"
+    r"for (\d+|two|three|a few) (hours?|days?))\b"
+)
+_INFO_START = re.compile(
+    r"^(what|what's|whats|how|why|which|who|when|where|should|do|does|"
+    r"is|are|can|could|will|would|tell me about|explain|define)\b"
+)
+_TREATMENT = re.compile(
+    r"\b(chemo\w*|ribociclib|palbociclib|abemaciclib|kisqali|ibrance|verzenio|cdk4/6|"
+    r"trastuzumab deruxtecan|enhertu|t-dxd|treatment|infusion|docetaxel|paclitaxel|"
+    r"capecitabine|sacituzumab|trodelvy|immunotherapy|pembrolizumab)\b"
+)
+_CDK_OR_TDXD = re.compile(
+    r"\b(ribociclib|palbociclib|abemaciclib|kisqali|ibrance|verzenio|"
+    r"cdk4/6|trastuzumab deruxtecan|enhertu|t-dxd)\b"
+)
+
+_WORD_NUMBERS = {
+    "thirty eight": 38,
+    "thirty-eight": 38,
+    "thirty nine": 39,
+    "thirty-nine": 39,
+    "forty": 40,
+    "a hundred and one": 101,
+    "hundred and one": 101,
+    "one hundred and one": 101,
+    "a hundred and two": 102,
+    "hundred and two": 102,
+    "one hundred and two": 102,
+    "one hundred": 100,
+    "a hundred": 100,
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    reason: str
+    pattern: re.Pattern[str]
+    needs: re.Pattern[str] | None = None  # a second condition (e.g. on a CDK4/6 inhibitor)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "possible infection with low white cells (febrile neutropenia)",
+        re.compile(
+            r"\b(fever|feverish|high temperature|temperature of|chills|shivering|"
+            r"rigors|shaking)\b"
+        ),
+    ),
+    Rule(
+        "chest pain or sudden breathlessness (possible blood clot or lung problem)",
+        re.compile(
+            r"\b(chest pain|pain in my chest|chest (hurts|tight\w*)|short of breath|"
+            r"shortness of breath|can'?t breathe|cannot breathe|hard to breathe|"
+            r"trouble breathing|breathless\w*|struggling to breathe|out of breath)\b"
+        ),
+    ),
+    Rule(
+        "new cough or breathlessness on a CDK4/6 inhibitor or trastuzumab deruxtecan "
+        "(possible pneumonitis)",
+        re.compile(r"\b(new cough|coughing|cough|dry cough|breathless\w*|short of breath)\b"),
+        _CDK_OR_TDXD,
+    ),
+    Rule(
+        "severe diarrhoea, vomiting or not able to drink (dehydration)",
+        re.compile(
+            r"\b((severe|bad|watery|constant|non-?stop) (diarrh\w*)|diarrh\w* "
+            r"(\d+|many|several|six|seven|eight) times|can'?t (keep|hold) (anything|"
+            r"fluids|water) down|cannot keep (anything|fluids) down|vomiting|throwing "
+            r"up|can'?t drink|unable to drink)\b"
+        ),
+    ),
+    Rule(
+        "bleeding",
+        re.compile(
+            r"\b(bleeding|blood in (my )?(stool|poo|urine|pee|vomit)|"
+            r"coughing (up )?blood|vomiting blood|nosebleed)\b"
+        ),
+    ),
+    Rule(
+        "back pain with weakness, numbness or loss of bladder control (possible spinal cord "
+        "compression)",
+        re.compile(
+            r"\b((legs?|arms?) (feel |are |is |going )?(weak|numb)|weakness in my legs|"
+            r"numb(ness)? in my legs|can'?t (walk|control my bladder)|loss of bladder|"
+            r"lost control of my (bladder|bowels)|wet myself)\b"
+        ),
+    ),
+    Rule(
+        "confusion, severe headache or a seizure",
+        re.compile(
+            r"\b(confus\w*|disorient\w*|severe headache|worst headache|seizure|fit|"
+            r"passed out|fainted|can'?t speak|slurred)\b"
+        ),
+    ),
+    Rule(
+        "signs of high calcium",
+        re.compile(
+            r"\b(extreme(ly)? thirsty|very thirsty and "
+            r"(confused|drowsy)|high calcium)\b"
+        ),
+    ),
+    Rule(
+        "a swollen, red or painful arm or leg (possible blood clot)",
+        re.compile(
+            r"\b((swollen|red|hot|painful) (and \w+ )?(calf|leg|arm)|"
+            r"(calf|leg|arm) (is )?(swollen|red|hot|painful))\b"
+        ),
+    ),
+)
+
+
+def temperatures(text: str) -> list[float]:
+    """Temperatures mentioned, converted to degrees Celsius."""
+    t = text.replace(",", ".")
+    for words, value in _WORD_NUMBERS.items():
+        t = re.sub(
+            rf"\b{words}( point (\w+))?\b",
+            lambda m, v=value: f"{v}.{_digit(m.group(2))}" if m.group(2) else str(v),
+            t,
+        )
+    out: list[float] = []
+    for m in re.finditer(
+        r"(?<![\d.])(\d{2,3}(?:\.\d+)?)\s*(°|º|deg\w*)?\s*(c|f|celsius|"
+        r"fahrenheit)?\b",
+        t,
+    ):
+        value = float(m.group(1))
+        unit = (m.group(3) or "").lower()
+        if unit.startswith("f") or (not unit and 95 <= value <= 110):
+            out.append((value - 32) * 5 / 9)
+        elif unit.startswith("c") or 35 <= value <= 43:
+            out.append(value)
+    return [round(v, 1) for v in out if 34 <= v <= 44]
+
+
+def _digit(word: str) -> str:
+    names = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    return str(names.index(word)) if word in names else (word if word.isdigit() else "0")
+
+
+def detect_urgent(question: str) -> Urgent | None:
+    text = fold(question)
+    present = bool(_PRESENT.search(text))
+    informational = bool(_INFO_START.match(text.strip())) and not present
+    temps = temperatures(text)
+    if any(t >= 38.0 for t in temps) and not informational:
+        return Urgent(
+            "a temperature of 38.0 °C (100.4 °F) or higher",
+            "A temperature of 38.0 °C (100.4 °F) or higher during cancer treatment can be a sign "
+            "of a serious infection (febrile neutropenia) and needs care today. " + CALL_NOW,
+        )
+    if not present:
+        return None
+    for rule in RULES:
+        if rule.pattern.search(text) and (rule.needs is None or rule.needs.search(text)):
+            if rule.reason.startswith("possible infection") and temps and max(temps) < 38.0:
+                continue  # a measured temperature below the threshold
+            return Urgent(
+                rule.reason,
+                f"Your message mentions {rule.reason}. This can need care today. " + CALL_NOW,
+            )
+    return None
+
+
+# -- cut-off messages -------------------------------------------------------------------
+
+_DANGLING = frozenset(
+    "the a an was were is are with and or of to for my because like but than that which "
+    "about on in at from by so as if when while your his her their our this these those "
+    "i we he she it".split()
+)
+
+
+def detect_truncation(question: str, vocabulary: Iterable[str]) -> Clarification | None:
+    """A message that stops mid-word or mid-thought: quote the fragment, offer completions."""
+    text = question.rstrip()
+    if not text or text[-1] in ".?!)\"'":
+        return None
+    words = re.findall(r"[A-Za-z][A-Za-z'-]*|\d+", text)
+    if len(words) < 3:
+        return None
+    last = words[-1]
+    low = fold(last)
+    vocab = set(vocabulary)
+    completions: list[str] = []
+    if low in _DANGLING:
+        fragment = " ".join(words[-3:])
+    elif low not in vocab and len(low) >= 2 and low.isalpha():
+        completions = sorted(w for w in vocab if w.startswith(low) and len(w) >= len(low) + 2)
+        if not completions:
+            return None
+        completions = sorted(completions, key=len)[:4]
+        fragment = last
+    else:
+        return None
+    message = (
+        f'Your message seems to stop at "{fragment}". Could you finish it? '
+        "Meanwhile, here is what Lantern found for the rest of your question."
+    )
+    return Clarification("truncated", message, [f"{c}?" for c in completions])
+
+
+# -- out of scope ------------------------------------------------------------------------
+
+_OTHER_CANCERS = re.compile(
+    r"\b(prostate|pancreatic|pancreas|colon|colorectal|bowel|stomach|gastric|kidney|renal|"
+    r"bladder|thyroid|cervical|testicular|skin|melanoma|leukaemia|leukemia|lymphoma|myeloma|"
+    r"oesophageal|esophageal|head and neck|primary liver|primary lung) cancers?\b|"
+    r"\b(melanoma|leukaemia|leukemia|lymphoma|myeloma|glioblastoma)\b"
+)
+_INJECTION = re.compile(
+    r"\b(ignore|disregard|forget) (all |any )?(previous|prior|your|the) "
+    r"(instructions|rules|prompt)|\bsystem prompt\b|\bjailbreak\b"
+)
+SCOPE_MESSAGE = (
+    "Lantern answers questions about breast cancer from its guideline pack: diagnosis and test "
+    "results, biomarkers, treatments and their side effects, clinical trials, and living with "
+    "breast cancer. This question is outside what it covers, so it will not guess. Your care "
+    "team can help with other questions."
+)
+
+
+def out_of_scope_by_rule(question: str) -> bool:
+    text = fold(question)
+    if _INJECTION.search(text):
+        return True
+    return bool(_OTHER_CANCERS.search(text)) and "breast" not in text
+
+
+def out_of_scope_clarification() -> Clarification:
+    return Clarification(
+        "out_of_scope",
+        SCOPE_MESSAGE,
+        [
+            "What is HER2-low breast cancer?",
+            "What are the side effects of ribociclib?",
+            "How do I find a clinical trial?",
+        ],
+    )
