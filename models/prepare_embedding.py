@@ -9,7 +9,6 @@ GGUF already exists and was made from the same weights. Run: ``python models/pre
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib.util
 import json
 import struct
@@ -19,17 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
+from desktop.core.embed import file_sha256
+
 HERE = Path(__file__).resolve().parent
 SPECIAL = {"[PAD]": 0, "[UNK]": 100, "[CLS]": 101, "[SEP]": 102, "[MASK]": 103}
 _DTYPES = {"F32": np.float32, "F16": np.float16, "BF16": None, "I64": np.int64}
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_safetensors(path: Path) -> dict[str, np.ndarray]:
@@ -138,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"embedding model ready: {out.name}")
         return 0
     model_dir = package_model_dir(source["package"])
-    actual = sha256_file(model_dir / "model.safetensors")
+    actual = file_sha256(model_dir / "model.safetensors")
     if actual != expected:
         print(
             f"model.safetensors from {source['package']} has sha256 {actual}, expected {expected}; "

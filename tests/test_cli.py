@@ -6,20 +6,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import run_cli
-
-FIELDS = {
-    "question",
-    "mode",
-    "answer_markdown",
-    "sections",
-    "citations",
-    "related_questions",
-    "questions_for_care_team",
-    "clarification",
-    "urgent",
-    "disclaimer",
-    "timings_ms",
-}
+from tests.contract import FIELDS
 
 
 def test_ask_json(cli_home: Path) -> None:
