@@ -37,6 +37,8 @@ class AnswerView(QTextBrowser):
         parts: list[str] = []
         if answer.clarification:
             parts.append(f"> {answer.clarification.message}")
+            if answer.clarification.suggestions:
+                parts.append("> Did you mean: " + ", ".join(answer.clarification.suggestions))
         parts.append(link_markers(answer.answer_markdown) or "_No answer was found._")
         self.setMarkdown("\n\n".join(parts))
 

@@ -80,6 +80,15 @@ class MainWindow(QMainWindow):
         self.progress.setAccessibleName("Progress")
         self.progress.setTextVisible(True)
         self.answer_view = AnswerView()
+        self.urgent_banner = QLabel()
+        self.urgent_banner.setObjectName("urgentBanner")
+        self.urgent_banner.setAccessibleName("Urgent warning")
+        self.urgent_banner.setWordWrap(True)
+        self.urgent_banner.setStyleSheet(
+            "background: #b00020; color: white; font-weight: bold; padding: 8px; "
+            "border-radius: 4px;"
+        )
+        self.urgent_banner.setVisible(False)
         self.disclaimer = QLabel(DISCLAIMER)
         self.disclaimer.setObjectName("disclaimer")
         self.disclaimer.setWordWrap(True)
@@ -94,6 +103,7 @@ class MainWindow(QMainWindow):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addLayout(ask_row)
+        left_layout.addWidget(self.urgent_banner)
         left_layout.addWidget(self.progress)
         left_layout.addWidget(self.answer_view, 1)
         left_layout.addWidget(self.disclaimer)
@@ -216,6 +226,8 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         self.progress.setFormat("Done")
+        self.urgent_banner.setVisible(item.urgent is not None)
+        self.urgent_banner.setText(f"Urgent: {item.urgent.message}" if item.urgent else "")
         self.answer_view.show_answer(item)
         self.sources.show_citations(item.citations)
         self.related.show_related(item.related_questions)

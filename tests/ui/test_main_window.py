@@ -117,3 +117,30 @@ def test_import_a_guideline_pdf_from_the_window(qtbot, tmp_path: Path, monkeypat
         win.ask("does scalp cooling help with hair loss")
     assert answered.args[0].citations[0].locator == "Patient guide, p. 1"
     win.shutdown()
+
+
+def test_urgent_banner_comes_first(qtbot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.answer_ready, timeout=30000):
+        window.ask("I have a fever of 38.6 and I had chemo last week")
+    assert window.urgent_banner.isVisible()
+    assert "care team" in window.urgent_banner.text()
+    layout = window.urgent_banner.parentWidget().layout()
+    assert layout.indexOf(window.urgent_banner) < layout.indexOf(window.answer_view)
+    with qtbot.waitSignal(window.answer_ready, timeout=30000):
+        window.ask("What is febrile neutropenia?")
+    assert not window.urgent_banner.isVisible()
+
+
+def test_cut_off_message_is_asked_back(qtbot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.answer_ready, timeout=30000) as blocker:
+        window.ask("my oncologist mentioned offlabel drugs like metf")
+    assert blocker.args[0].clarification.reason == "truncated"
+    text = window.answer_view.toPlainText()
+    assert "metf" in text and "metformin?" in text
+
+
+def test_off_topic_question_gets_no_sources(qtbot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.answer_ready, timeout=30000):
+        window.ask("What is the capital of France?")
+    assert window.sources.count() == 0
+    assert "outside what it covers" in window.answer_view.toPlainText()
