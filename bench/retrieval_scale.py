@@ -75,6 +75,7 @@ def run(services) -> dict:
             figures[f"{size} chunks: p50 ms"] = percentile(times, 0.5)
             figures[f"{size} chunks: p95 ms"] = percentile(times, 0.95)
             figures[f"{size} chunks: filler insert s"] = t.seconds
+            retriever.close()
         index.close()
         embedder.close()
     show("Retrieval latency by index size (target: p95 <= 50 ms at 100k)", figures)

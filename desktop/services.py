@@ -29,6 +29,7 @@ class Services:
     problems: list[str] = field(default_factory=list)
 
     def close(self) -> None:
+        self.retriever.close()
         self.index.close()
         self.embedder.close()
 
