@@ -36,6 +36,15 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--patient", metavar="ID", help="personalise with this patient's records")
     ask.add_argument("--mode", choices=("auto", "llm", "extractive"), default=None)
 
+    patients = sub.add_parser("patients", help="patients and their encrypted vaults")
+    psub = patients.add_subparsers(dest="patients_command", required=True, parser_class=_Parser)
+    psub.add_parser("list", help="list patients (names are decrypted for display only)")
+    create = psub.add_parser("create", help="create a patient with a new encrypted vault")
+    create.add_argument("name", help="the display name (stored encrypted)")
+    delete = psub.add_parser("delete", help="destroy a patient's vault (cannot be undone)")
+    delete.add_argument("id", help="the patient id shown by 'patients list'")
+    delete.add_argument("--yes", action="store_true", help="confirm without asking")
+
     sub.add_parser("doctor", help="check the environment and say how to fix problems")
 
     guidelines = sub.add_parser("guidelines", help="guideline packs")

@@ -43,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
             return run_doctor(settings)
         if args.command == "guidelines":
             return cmd_guidelines(settings, args)
+        if args.command == "patients":
+            return cmd_patients(settings, args)
         raise UserError(f"unknown command {args.command}")
     except (UserError, SettingsError) as exc:
         print(f"lantern: {exc}", file=sys.stderr)
@@ -194,6 +196,60 @@ def _imports(settings: Settings, store, args: argparse.Namespace) -> int:
         pages = ", ".join(map(str, doc.empty_pages[:20]))
         print(f"note: no text layer on page(s) {pages}; those pages cannot be searched")
     return 0
+
+
+def cmd_patients(settings: Settings, args: argparse.Namespace) -> int:
+    from desktop.core.records.access import (
+        wrapper_for,
+        wrapper_for_new_vault,
+        wrapper_to_destroy,
+    )
+    from desktop.core.records.keys import VaultKeyError
+    from desktop.core.records.vault import Vault, VaultError, destroy, patient_ids
+
+    try:
+        if args.patients_command == "create":
+            if not args.name.strip():
+                raise UserError("the patient's name is empty")
+            vault = Vault.create(settings.home, args.name.strip(), wrapper_for_new_vault())
+            print(f"{vault.patient_id}\tcreated (key: {vault_source(settings, vault.patient_id)})")
+            vault.close()
+            return 0
+        if args.patients_command == "list":
+            ids = patient_ids(settings.home)
+            if not ids:
+                print("no patients yet: lantern patients create NAME")
+            for pid in ids:
+                try:
+                    vault = Vault.open(settings.home, pid, wrapper_for(settings.home, pid))
+                    name = vault.display_name
+                    vault.close()
+                except (VaultKeyError, VaultError) as exc:
+                    name = f"(locked: {exc})"
+                print(f"{pid}\t{name}")
+            return 0
+        if args.patients_command == "delete":
+            if args.id not in patient_ids(settings.home):
+                raise UserError(f"no patient '{args.id}' (see 'lantern patients list')")
+            if not args.yes:
+                if not sys.stdin.isatty():
+                    raise UserError("deleting destroys the records for good; add --yes to confirm")
+                typed = input(f"Type {args.id} to destroy this patient's records for good: ")
+                if typed.strip() != args.id:
+                    print("not deleted")
+                    return 1
+            destroy(settings.home, args.id, wrapper_to_destroy(settings.home, args.id))
+            print(f"{args.id}\tdestroyed")
+            return 0
+    except (VaultKeyError, VaultError) as exc:
+        raise UserError(str(exc)) from exc
+    raise UserError(f"unknown patients command {args.patients_command}")
+
+
+def vault_source(settings: Settings, patient_id: str) -> str:
+    from desktop.core.records.vault import read_header, vaults_dir
+
+    return str(read_header(vaults_dir(settings.home) / patient_id).get("key_source"))
 
 
 def display_problem() -> str | None:
