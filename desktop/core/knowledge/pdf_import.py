@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from desktop.core.files import write_atomic
 from desktop.core.knowledge.index import Progress
 from desktop.core.knowledge.pack import GuidelineSection, Source, sha256_bytes
 from desktop.core.knowledge.text import normalise_whitespace
@@ -224,15 +223,5 @@ class ImportStore:
         yield doc
 
     def _write(self, doc: ImportedDocument) -> None:
-        self.dir.mkdir(parents=True, exist_ok=True)
         payload = json.dumps(asdict(doc), ensure_ascii=False).encode("utf-8")
-        fd, tmp = tempfile.mkstemp(dir=self.dir, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(payload)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.dir / f"{doc.sha256}.json")
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(self.dir / f"{doc.sha256}.json", payload)

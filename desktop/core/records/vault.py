@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import sqlite3
-import tempfile
 import threading
 import uuid
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from desktop.core.files import write_atomic
 from desktop.core.records.keys import KeyWrapper, VaultKeyError
 
 FORMAT = 1
@@ -33,19 +33,6 @@ class VaultError(RuntimeError):
 
 def vaults_dir(home: Path) -> Path:
     return home / "vaults"
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class Vault:
@@ -79,7 +66,7 @@ class Vault:
             "kdf": params,
             "wrapped_key": base64.b64encode(wrapped).decode(),
         }
-        _write_atomic(folder / "vault.json", json.dumps(header).encode())
+        write_atomic(folder / "vault.json", json.dumps(header).encode())
         vault = cls(folder, patient_id, data_key)
         vault.put(NAME_BLOB, display_name.encode("utf-8"))
         return vault
@@ -170,5 +157,5 @@ def destroy(home: Path, patient_id: str, wrapper: KeyWrapper) -> None:
     folder = vaults_dir(home) / patient_id
     read_header(folder)
     wrapper.forget(patient_id)
-    _write_atomic(folder / "vault.json", json.dumps({"format": FORMAT, "destroyed": True}).encode())
+    write_atomic(folder / "vault.json", json.dumps({"format": FORMAT, "destroyed": True}).encode())
     shutil.rmtree(folder)
