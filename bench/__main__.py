@@ -9,6 +9,7 @@ from desktop import offline
 offline.apply()
 
 from bench import (  # noqa: E402
+    analysis_rates,
     answer_latency,
     embedding_throughput,
     eval_answers,
@@ -39,6 +40,8 @@ def main(argv: list[str]) -> int:
         try:
             if wanted("retrieval"):
                 retrieval_quality.run(services)
+            if wanted("analysis"):
+                analysis_rates.run(services)
             if wanted("scope"):
                 scope_calibration.run(services)
             if wanted("latency"):

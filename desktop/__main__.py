@@ -45,6 +45,17 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("id", help="the patient id shown by 'patients list'")
     delete.add_argument("--yes", action="store_true", help="confirm without asking")
 
+    records = sub.add_parser("records", help="a patient's documents (stored encrypted)")
+    rsub = records.add_subparsers(dest="records_command", required=True, parser_class=_Parser)
+    rimp = rsub.add_parser("import", help="import PDF or text files into a patient's vault")
+    rimp.add_argument("files", nargs="+", metavar="FILE")
+    rimp.add_argument("--patient", required=True, help="patient id (created if missing)")
+    rlist = rsub.add_parser("list", help="list a patient's documents")
+    rlist.add_argument("--patient", required=True)
+    rrem = rsub.add_parser("remove", help="remove a document from a patient's vault")
+    rrem.add_argument("doc")
+    rrem.add_argument("--patient", required=True)
+
     sub.add_parser("doctor", help="check the environment and say how to fix problems")
 
     guidelines = sub.add_parser("guidelines", help="guideline packs")

@@ -45,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
             return cmd_guidelines(settings, args)
         if args.command == "patients":
             return cmd_patients(settings, args)
+        if args.command == "records":
+            return cmd_records(settings, args)
         raise UserError(f"unknown command {args.command}")
     except (UserError, SettingsError) as exc:
         print(f"lantern: {exc}", file=sys.stderr)
@@ -244,6 +246,60 @@ def cmd_patients(settings: Settings, args: argparse.Namespace) -> int:
     except (VaultKeyError, VaultError) as exc:
         raise UserError(str(exc)) from exc
     raise UserError(f"unknown patients command {args.patients_command}")
+
+
+def cmd_records(settings: Settings, args: argparse.Namespace) -> int:
+    from desktop.core.records import importer
+    from desktop.core.records.access import wrapper_for, wrapper_for_new_vault
+    from desktop.core.records.keys import VaultKeyError
+    from desktop.core.records.vault import Vault, VaultError, patient_ids
+
+    try:
+        if args.patient in patient_ids(settings.home):
+            vault = Vault.open(
+                settings.home, args.patient, wrapper_for(settings.home, args.patient)
+            )
+        elif args.records_command == "import":
+            vault = Vault.create(settings.home, args.patient, wrapper_for_new_vault())
+            print(f"{vault.patient_id}\tnew patient created for this import")
+        else:
+            raise UserError(f"no patient '{args.patient}' (see 'lantern patients list')")
+    except (VaultKeyError, VaultError) as exc:
+        raise UserError(str(exc)) from exc
+    try:
+        if args.records_command == "list":
+            docs = importer.documents(vault)
+            if not docs:
+                print("no documents")
+            for doc in docs:
+                print(
+                    f"{doc.id}\t{doc.file_name}\t{doc.kind}\t{doc.pages} page(s)\t"
+                    f"{doc.imported_at[:10]}"
+                )
+            return 0
+        if args.records_command == "remove":
+            doc = importer.remove(vault, args.doc)
+            print(f"{doc.id}\tremoved")
+            return 0
+        failed = 0
+        for name in args.files:
+            path = Path(name)
+            try:
+                items = list(importer.import_document(vault, path))
+            except importer.RecordImportError as exc:
+                print(f"lantern: {exc}", file=sys.stderr)
+                failed += 1
+                continue
+            doc = items[-1]
+            if len(items) == 1:
+                print(f"{doc.id}\talready imported ({doc.file_name})")
+                continue
+            print(f"{doc.id}\timported {doc.file_name}: {doc.pages} page(s)")
+            for page in doc.empty_pages[:20]:
+                print(f"note: page {page} has no text layer (a scanned image?)")
+        return 1 if failed else 0
+    finally:
+        vault.close()
 
 
 def vault_source(settings: Settings, patient_id: str) -> str:

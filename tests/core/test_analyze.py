@@ -124,3 +124,20 @@ def test_off_topic_questions_get_no_invented_answer(services, question: str) -> 
     answer = services.engine.ask(question)
     assert answer.clarification is not None and answer.clarification.reason == "out_of_scope"
     assert answer.citations == [] and answer.answer_markdown == ""
+
+
+def test_triage_set_targets() -> None:
+    """The project's triage set (tests/data/triage_cases.jsonl): every positive flagged,
+    at most 3% false alarms among the negatives."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "data" / "triage_cases.jsonl"
+    cases = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    assert len(cases) >= 80
+    positives = [c for c in cases if c["urgent"]]
+    negatives = [c for c in cases if not c["urgent"]]
+    missed = [c["text"] for c in positives if detect_urgent(c["text"]) is None]
+    alarms = [c["text"] for c in negatives if detect_urgent(c["text"]) is not None]
+    assert missed == []
+    assert len(alarms) <= 0.03 * len(negatives), alarms

@@ -22,7 +22,8 @@ CALL_NOW = (
 
 # Something happening now, to the person or someone they care for.
 _PRESENT = re.compile(
-    r"\b(i have|i've|ive|i'm|im|i am|i feel|i got|i keep|i can'?t|i cannot|i get|i had|"
+    r"\b(i have|i've|ive|i'm|im|i am|i feel|i got|i keep|i can'?t|i cannot|i get|"
+    r"won'?t stop|wont stop|been going|keeps?|still|"
     r"(my|her|his) \w+ (is|are|has|have|feels?|hurts?|was)|(she|he|my \w+) (is|has|can'?t)|"
     r"today|tonight|yesterday|this (morning|evening|afternoon)|right now|since|"
     r"for (\d+|two|three|a few) (hours?|days?))\b"
@@ -70,15 +71,16 @@ RULES: tuple[Rule, ...] = (
         "possible infection with low white cells (febrile neutropenia)",
         re.compile(
             r"\b(fever|feverish|high temperature|temperature of|chills|shivering|"
-            r"rigors|shaking)\b"
+            r"shiver\w*|rigors|shaking|teeth chattering|infected|pus)\b"
         ),
     ),
     Rule(
-        "chest pain or sudden breathlessness (possible blood clot or lung problem)",
+        "chest pain or sudden breathlessness (possible blood clot, heart or lung problem)",
         re.compile(
-            r"\b(chest pain|pain in my chest|chest (hurts|tight\w*)|short of breath|"
-            r"shortness of breath|can'?t breathe|cannot breathe|hard to breathe|"
-            r"trouble breathing|breathless\w*|struggling to breathe|out of breath)\b"
+            r"\b(chest pain|pain in my chest|chest (hurts|feels tight|is tight|tight\w*)|"
+            r"short of breath|shortness of breath|can'?t breathe|cannot breathe|"
+            r"hard to breathe|trouble breathing|can'?t catch my breath|"
+            r"struggling to breathe|out of breath|heart racing)\b"
         ),
     ),
     Rule(
@@ -90,49 +92,60 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "severe diarrhoea, vomiting or not able to drink (dehydration)",
         re.compile(
-            r"\b((severe|bad|watery|constant|non-?stop) (diarrh\w*)|diarrh\w* "
-            r"(\d+|many|several|six|seven|eight) times|can'?t (keep|hold) (anything|"
-            r"fluids|water) down|cannot keep (anything|fluids) down|vomiting|throwing "
-            r"up|can'?t drink|unable to drink)\b"
+            r"\b((severe|bad|watery|constant|non-?stop) (diarrh\w*|stools|poos?)|"
+            r"diarrh\w* (\d+|many|several|six|seven|eight) times|"
+            r"(\d+|five|six|seven|eight|nine|ten) (watery )?(stools|poos)|"
+            r"can'?t (keep|hold) (anything|fluids|water) down|"
+            r"cannot keep (anything|fluids) down|vomiting|throwing up|threw up|"
+            r"can'?t stop being sick|being sick|can'?t drink|unable to drink)\b"
         ),
     ),
     Rule(
         "bleeding",
         re.compile(
-            r"\b(bleeding|blood in (my )?(stool|poo|urine|pee|vomit)|"
-            r"coughing (up )?blood|vomiting blood|nosebleed)\b"
+            r"\b(bleeding|blood in (my )?(stool|poo|urine|pee|vomit)|peeing blood|"
+            r"cough\w* (up )?blood|vomit\w* blood|coffee grounds|black (sticky |tarry )?"
+            r"(poo|stools?)|like tar|bruises all over|nosebleed)\b"
         ),
     ),
     Rule(
         "back pain with weakness, numbness or loss of bladder control (possible spinal cord "
         "compression)",
         re.compile(
-            r"\b((legs?|arms?) (feel |are |is |going )?(weak|numb)|weakness in my legs|"
-            r"numb(ness)? in my legs|can'?t (walk|control my bladder)|loss of bladder|"
-            r"lost control of my (bladder|bowels)|wet myself)\b"
+            r"\b((legs?|arms?) (feel |are |is |went |going )?(weak|numb)|"
+            r"weakness in my legs|numb(ness)? in my legs|can'?t (walk|control my "
+            r"bladder)|barely (stand|walk)|loss of bladder|lost control of my "
+            r"(bladder|bowels)|wet myself)\b"
         ),
     ),
     Rule(
-        "confusion, severe headache or a seizure",
+        "signs of a stroke, confusion, a severe headache or a seizure",
         re.compile(
-            r"\b(confus\w*|disorient\w*|severe headache|worst headache|seizure|fit|"
-            r"passed out|fainted|can'?t speak|slurred)\b"
+            r"\b(confus\w*|disorient\w*|muddled|severe headache|worst headache|"
+            r"seizure|had a fit|passed out|fainted|can'?t speak|slurr\w*|droop\w*)\b"
         ),
     ),
     Rule(
         "signs of high calcium",
         re.compile(
-            r"\b(extreme(ly)? thirsty|very thirsty and "
-            r"(confused|drowsy)|high calcium)\b"
+            r"\b(extreme(ly)? thirsty|so thirsty|very "
+            r"thirsty|high calcium)\b"
         ),
     ),
     Rule(
         "a swollen, red or painful arm or leg (possible blood clot)",
         re.compile(
             r"\b((swollen|red|hot|painful) (and \w+ )?(calf|leg|arm)|"
-            r"(calf|leg|arm) (is )?(swollen|red|hot|painful))\b"
+            r"(calf|leg|arm) (is )?(swollen|red|hot|painful)|"
+            r"(calf|leg|arm)\b[\w ]{0,25}\b(swollen|puffy))\b"
         ),
     ),
+)
+_PAST = re.compile(
+    r"\b(last (week|month|year)|in (january|february|march|april|may|june|"
+    r"july|august|september|october|november|december)|went away|"
+    r"when i had|used to|months? ago|weeks? ago|years? ago|resolved|"
+    r"has gone|is gone|cleared up|got better)\b"
 )
 
 
@@ -165,23 +178,39 @@ def _digit(word: str) -> str:
     return str(names.index(word)) if word in names else (word if word.isdigit() else "0")
 
 
+_TEMPERATURE_WORDS = re.compile(
+    r"\b(temp|temps|temperature|fever\w*|thermometer|degrees?|"
+    r"celsius|fahrenheit)\b|°|º|\d\s?(c|f)\b"
+)
+_HYPOTHETICAL = re.compile(
+    r"\b(risk|risks|what if|in case|if (one|it|that|this) happens|"
+    r"how likely|chance of)\b"
+)
+
+
 def detect_urgent(question: str) -> Urgent | None:
     text = fold(question)
     present = bool(_PRESENT.search(text))
     informational = bool(_INFO_START.match(text.strip())) and not present
-    temps = temperatures(text)
+    # a bare number is a temperature only when the message talks about temperature
+    temps = temperatures(text) if _TEMPERATURE_WORDS.search(text) else []
     if any(t >= 38.0 for t in temps) and not informational:
         return Urgent(
             "a temperature of 38.0 °C (100.4 °F) or higher",
             "A temperature of 38.0 °C (100.4 °F) or higher during cancer treatment can be a sign "
             "of a serious infection (febrile neutropenia) and needs care today. " + CALL_NOW,
         )
-    if not present:
+    if informational or ((_PAST.search(text) or _HYPOTHETICAL.search(text)) and not present):
         return None
     for rule in RULES:
         if rule.pattern.search(text) and (rule.needs is None or rule.needs.search(text)):
-            if rule.reason.startswith("possible infection") and temps and max(temps) < 38.0:
-                continue  # a measured temperature below the threshold
+            if (
+                rule.reason.startswith("possible infection")
+                and temps
+                and max(temps) < 38.0
+                and not re.search(r"shiver|shak|chills|rigors|chatter", text)
+            ):
+                continue  # a measured temperature below the threshold, without chills
             return Urgent(
                 rule.reason,
                 f"Your message mentions {rule.reason}. This can need care today. " + CALL_NOW,
@@ -191,10 +220,9 @@ def detect_urgent(question: str) -> Urgent | None:
 
 # -- cut-off messages -------------------------------------------------------------------
 
+# Words a complete message practically never ends on ("... the dose was").
 _DANGLING = frozenset(
-    "the a an was were is are with and or of to for my because like but than that which "
-    "about on in at from by so as if when while your his her their our this these those "
-    "i we he she it".split()
+    "the a an was were with and or of to my because but than your our their".split()
 )
 
 
@@ -212,7 +240,7 @@ def detect_truncation(question: str, vocabulary: Iterable[str]) -> Clarification
     completions: list[str] = []
     if low in _DANGLING:
         fragment = " ".join(words[-3:])
-    elif low not in vocab and len(low) >= 2 and low.isalpha():
+    elif low not in vocab and len(low) >= 3 and low.isalpha():
         completions = sorted(w for w in vocab if w.startswith(low) and len(w) >= len(low) + 2)
         if not completions:
             return None
