@@ -277,6 +277,25 @@ def cmd_records(settings: Settings, args: argparse.Namespace) -> int:
                     f"{doc.imported_at[:10]}"
                 )
             return 0
+        if args.records_command == "profile":
+            from desktop.core.records.extract import extract
+
+            docs = sorted(importer.documents(vault), key=lambda d: d.imported_at, reverse=True)
+            facts = extract((d.file_name, importer.pages(vault, d.id)) for d in docs)
+            if args.json:
+                print(
+                    json.dumps(
+                        {"patient": vault.patient_id, "facts": [f.to_dict() for f in facts]},
+                        ensure_ascii=False,
+                    )
+                )
+            else:
+                for f in facts:
+                    print(
+                        f"{f.field}: {f.value}  ({f.evidence.document}, p. {f.evidence.page}: "
+                        f'"{f.evidence.text}")'
+                    )
+            return 0
         if args.records_command == "remove":
             doc = importer.remove(vault, args.doc)
             print(f"{doc.id}\tremoved")

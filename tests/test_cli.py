@@ -181,3 +181,31 @@ def test_patients_without_keyring_or_passphrase_is_one_line(tmp_path: Path) -> N
     assert result.returncode == 1
     assert "LANTERN_VAULT_PASSPHRASE" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_records_import_list_profile(tmp_path: Path) -> None:
+    home = tmp_path / "h"
+    env = {"LANTERN_VAULT_PASSPHRASE": "pw"}
+    report = tmp_path / "pathology.txt"
+    report.write_text(
+        "Left breast: invasive ductal carcinoma, grade 3\n"
+        "ER: negative\nPR: negative\nHER2 IHC 0\nKi-67: 60%\n"
+    )
+    imported = run_cli("records", "import", str(report), "--patient", "Ann", home=home, env=env)
+    assert imported.returncode == 0, imported.stderr
+    pid = imported.stdout.split("\t")[0]
+    listed = run_cli("records", "list", "--patient", pid, home=home, env=env)
+    assert "pathology.txt" in listed.stdout
+    profile = json.loads(
+        run_cli("records", "profile", "--patient", pid, "--json", home=home, env=env).stdout
+    )
+    facts = {f["field"]: f for f in profile["facts"]}
+    assert facts["er_status"]["value"] == "negative"
+    assert facts["her2_category"]["value"] == "zero"
+    evidence = facts["ki67_percent"]["evidence"]
+    assert (evidence["document"], evidence["page"], evidence["text"]) == (
+        "pathology.txt",
+        1,
+        "Ki-67: 60%",
+    )
+    assert evidence["end"] - evidence["start"] == len("Ki-67: 60%")
