@@ -38,7 +38,6 @@ class Composition:
     citations: list[Citation]
     related: list[RelatedQuestion]
     care_team: list[str]
-    sentences: list[tuple[int, str]]  # (citation id, sentence) in reading order
 
 
 SentenceVectors = Callable[[str], dict[tuple[str, int], list[float]]]
@@ -174,7 +173,6 @@ def compose(
             snippet if len(snippet) <= 300 else snippet[:299].rsplit(" ", 1)[0] + "…"
         )
 
-    sentences = [(citation_ids[c.rank], c.text) for c in chosen]
     sections: list[Section] = []
     if shown:
         sections.append(Section("In short", " ".join(f"{c.text} [1]" for c in shown)))
@@ -217,7 +215,7 @@ def compose(
             continue
         used.add(section.key)
         related.append(RelatedQuestion(section.questions[0], _preview(section)))
-    return Composition(sections, citations, related, care_team, sentences)
+    return Composition(sections, citations, related, care_team)
 
 
 def render_markdown(sections: Sequence[Section]) -> str:

@@ -9,7 +9,6 @@ simply redoes."""
 from __future__ import annotations
 
 import contextlib
-import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,8 +183,3 @@ class GuidelineIndex:
 
     def close(self) -> None:
         self.keywords.close()
-
-
-def remove_index(index_dir: Path) -> None:
-    """Delete an index folder completely (it is rebuilt from the packs)."""
-    shutil.rmtree(index_dir, ignore_errors=True)

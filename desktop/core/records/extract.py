@@ -40,7 +40,7 @@ _RECEPTOR = {
 _PERCENT = re.compile(r"(\d{1,3})\s*%")
 _HER2_IHC = re.compile(
     r"HER-?2\b[^.\n]{0,40}?\b(?:IHC)?[^.\n]{0,15}?\b([0-3])\s*(\+|plus)"
-    r"|HER-?2\b[^.\n]{0,30}?\b(?:IHC\s*)?(?:score\s*)?(0)\b(?!\s*%)",
+    r"|HER-?2\b[^.\n]{0,30}?\b(?:IHC\s*)?(?:score\s*)?(?<![\d.])(0)\b(?![.,]\d|\s*%)",
     re.IGNORECASE,
 )
 _ULTRALOW = re.compile(
@@ -49,7 +49,7 @@ _ULTRALOW = re.compile(
     re.IGNORECASE,
 )
 _ISH = re.compile(
-    r"\b(FISH|ISH|in situ hybridi[sz]ation|SISH|CISH)\b[^.\n]{0,60}?"
+    r"\b(FISH|ISH|in situ hybridi[sz]ation|SISH|CISH)\b(?:[^.\n]|\.\d){0,60}?"
     r"\b(not amplified|non-?amplified|negative|amplified|positive)\b",
     re.IGNORECASE,
 )

@@ -72,6 +72,12 @@ def test_report_layouts(name: str) -> None:
         assert got.get(field) == value, (field, got)
 
 
+def test_a_fish_ratio_is_not_an_ihc_score() -> None:
+    facts = extract([("r", ["HER2 FISH ratio 2.0, amplified"])])
+    assert [f.value for f in facts if f.field == "her2_ihc"] == []
+    assert [f.value for f in facts if f.field == "her2_category"] == ["positive"]
+
+
 def test_conflicting_values_are_all_kept() -> None:
     facts = extract([("new", ["HER2 IHC 1+"]), ("old", ["HER2 IHC 0"])])
     values = [(f.value, f.evidence.document) for f in facts if f.field == "her2_ihc"]
