@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
+from dataclasses import field as dc_field
 
 
 @dataclass(frozen=True)
@@ -23,9 +24,15 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Fact:
+    """One extracted fact. ``date`` is the ISO date the fact refers to (the row's date for a
+    lab value, else the document's date) when known; ``details`` holds field-specific parts
+    (a lab's test, unit and reference range; a medication's dose, start and stop dates)."""
+
     field: str
     value: str
     evidence: Evidence
+    date: str | None = None
+    details: dict[str, str] = dc_field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
