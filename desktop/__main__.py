@@ -4,7 +4,10 @@ python -m desktop                       open the window
 python -m desktop ask "QUESTION" [--json] [--patient ID]
 python -m desktop ask --json --batch FILE
 python -m desktop doctor
-python -m desktop guidelines check|manifest
+python -m desktop guidelines check|manifest|import|list|remove
+python -m desktop patients list|create NAME|delete ID
+python -m desktop records import FILE... --patient ID
+python -m desktop records list|profile [--json]|remove DOC|fact FACT_ID --patient ID
 """
 
 from __future__ import annotations
@@ -55,6 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
     rprof = rsub.add_parser("profile", help="what Lantern read from the records, with evidence")
     rprof.add_argument("--patient", required=True)
     rprof.add_argument("--json", action="store_true", help="print JSON")
+    rfact = rsub.add_parser("fact", help="confirm, correct or delete a profile fact")
+    rfact.add_argument("fact_id", help="the fact id shown by 'records profile'")
+    rfact.add_argument("--patient", required=True)
+    action = rfact.add_mutually_exclusive_group(required=True)
+    action.add_argument("--confirm", action="store_true", help="mark the fact as checked")
+    action.add_argument("--value", help="correct the value (wins over later re-imports)")
+    action.add_argument("--delete", action="store_true", help="hide a wrongly read fact")
+    action.add_argument("--undo", action="store_true", help="forget your change to this fact")
     rrem = rsub.add_parser("remove", help="remove a document from a patient's vault")
     rrem.add_argument("doc")
     rrem.add_argument("--patient", required=True)

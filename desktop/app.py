@@ -94,16 +94,21 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         questions = [args.question]
     else:
         raise UserError('no question given: lantern ask "QUESTION" or --batch FILE')
-    if args.patient:
-        raise UserError("patient records are not available in this version yet")
     if args.mode == "llm":
         raise UserError("no local language model is configured; use --mode extractive")
     services = _services(settings)
+    session = None
+    personal = None
     try:
+        if args.patient:
+            from desktop.core.answer.personal import PersonalContext
+
+            session = _open_session(settings, args.patient, services.embedder)
+            personal = PersonalContext(session.profile, session.index)
         for question in questions:
             t0 = time.perf_counter()
             try:
-                answer = services.engine.ask(question)
+                answer = services.engine.ask(question, personal)
             except QuestionError as exc:
                 if not args.batch:
                     raise UserError(str(exc)) from exc
@@ -115,8 +120,34 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
             else:
                 print(answer.to_markdown(), flush=True)
     finally:
+        if session is not None:
+            session.lock()
         services.close()
     return 0
+
+
+def _open_session(settings: Settings, patient_id: str, embedder):
+    """Unlock a patient (keyring, or LANTERN_VAULT_PASSPHRASE) and load her records."""
+    from desktop.core.records.access import wrapper_for
+    from desktop.core.records.keys import VaultKeyError
+    from desktop.core.records.session import PatientSession
+    from desktop.core.records.vault import VaultError, patient_ids
+
+    if patient_id not in patient_ids(settings.home):
+        raise UserError(f"no patient '{patient_id}' (see 'lantern patients list')")
+    try:
+        for item in PatientSession.open(
+            settings.home,
+            patient_id,
+            wrapper_for(settings.home, patient_id),
+            embedder.embed,
+            embedder.identity,
+        ):
+            if isinstance(item, PatientSession):
+                return item
+    except (VaultKeyError, VaultError) as exc:
+        raise UserError(str(exc)) from exc
+    raise UserError("the records could not be opened")
 
 
 def cmd_guidelines(settings: Settings, args: argparse.Namespace) -> int:
@@ -278,47 +309,89 @@ def cmd_records(settings: Settings, args: argparse.Namespace) -> int:
                 )
             return 0
         if args.records_command == "profile":
-            from desktop.core.records.extract import extract
+            return _print_profile(vault, args.json)
+        if args.records_command == "fact":
+            from desktop.core.records import profile
 
-            docs = sorted(importer.documents(vault), key=lambda d: d.imported_at, reverse=True)
-            facts = extract((d.file_name, importer.pages(vault, d.id)) for d in docs)
-            if args.json:
-                print(
-                    json.dumps(
-                        {"patient": vault.patient_id, "facts": [f.to_dict() for f in facts]},
-                        ensure_ascii=False,
-                    )
-                )
+            if profile.build_profile(vault).fact(args.fact_id) is None:
+                raise UserError(f"no fact '{args.fact_id}' (see 'records profile')")
+            if args.undo:
+                profile.undo_correction(vault, args.fact_id)
+            elif args.delete:
+                profile.correct(vault, args.fact_id, "delete")
+            elif args.confirm:
+                profile.correct(vault, args.fact_id, "confirm")
             else:
-                for f in facts:
-                    print(
-                        f"{f.field}: {f.value}  ({f.evidence.document}, p. {f.evidence.page}: "
-                        f'"{f.evidence.text}")'
-                    )
+                try:
+                    profile.correct(vault, args.fact_id, "correct", args.value)
+                except ValueError as exc:
+                    raise UserError(str(exc)) from exc
+            print(f"{args.fact_id}\tsaved")
             return 0
         if args.records_command == "remove":
             doc = importer.remove(vault, args.doc)
             print(f"{doc.id}\tremoved")
             return 0
-        failed = 0
-        for name in args.files:
-            path = Path(name)
-            try:
-                items = list(importer.import_document(vault, path))
-            except importer.RecordImportError as exc:
-                print(f"lantern: {exc}", file=sys.stderr)
-                failed += 1
-                continue
-            doc = items[-1]
-            if len(items) == 1:
-                print(f"{doc.id}\talready imported ({doc.file_name})")
-                continue
-            print(f"{doc.id}\timported {doc.file_name}: {doc.pages} page(s)")
-            for page in doc.empty_pages[:20]:
-                print(f"note: page {page} has no text layer (a scanned image?)")
-        return 1 if failed else 0
+        return _import_records(settings, vault, [Path(n) for n in args.files])
     finally:
         vault.close()
+
+
+def _print_profile(vault, as_json: bool) -> int:
+    from desktop.core.records.profile import build_profile
+
+    built = build_profile(vault)
+    if as_json:
+        payload = {"patient": vault.patient_id, **built.to_dict()}
+        print(json.dumps(payload, ensure_ascii=False))
+        return 0
+    if not built.facts:
+        print("no facts found in this patient's documents")
+    conflicts = built.conflicts()
+    for f in built.facts:
+        where = "entered by you"
+        if f.evidence is not None and f.doc_id in built.documents:
+            title = built.documents[f.doc_id].title
+            where = f'{title}, p. {f.evidence.page}: "{f.evidence.text}"'
+        extras = ", ".join(f"{k} {v}" for k, v in f.details.items())
+        marks = " [corrected]" if f.source == "corrected" else ""
+        marks += " [confirmed]" if f.confirmed and f.source == "extracted" else ""
+        marks += " [conflict]" if f.field in conflicts else ""
+        when = f" ({f.date})" if f.date else ""
+        value = f"{f.value} ({extras})" if extras else f.value
+        print(f"{f.id}\t{f.label}: {value}{when}{marks}  <- {where}")
+    return 0
+
+
+def _import_records(settings: Settings, vault, paths: list[Path]) -> int:
+    """Import files, embed them for search, then refresh the cached profile."""
+    from desktop.core.embed import Embedder, EmbeddingModelError, embedding_spec
+    from desktop.core.records.importer import RecordDocument, RecordImportError
+    from desktop.core.records.session import PatientSession
+
+    try:
+        embedder = Embedder(embedding_spec(settings.embedding_model))
+    except EmbeddingModelError as exc:
+        raise UserError(str(exc)) from exc
+    known = {d.sha256 for d in PatientSession.list_documents(vault)}
+    session = PatientSession(vault, embedder.embed, embedder.identity)
+    failed = 0
+    try:
+        for item in session.import_files(paths):
+            if isinstance(item, RecordImportError):
+                print(f"lantern: {item}", file=sys.stderr)
+                failed += 1
+            elif isinstance(item, RecordDocument):
+                if item.sha256 in known:
+                    print(f"{item.id}\talready imported ({item.file_name})")
+                    continue
+                known.add(item.sha256)
+                print(f"{item.id}\timported {item.file_name}: {item.pages} page(s)")
+                for page in item.empty_pages[:20]:
+                    print(f"note: page {page} has no text layer (a scanned image?)")
+    finally:
+        embedder.close()
+    return 1 if failed else 0
 
 
 def vault_source(settings: Settings, patient_id: str) -> str:

@@ -17,6 +17,7 @@ from desktop.core.answer.analyze import (
     out_of_scope_clarification,
 )
 from desktop.core.answer.compose import compose, render_markdown
+from desktop.core.answer.personal import PersonalContext
 from desktop.core.answer.schema import Answer
 from desktop.core.knowledge.index import GuidelineIndex, Progress
 from desktop.core.knowledge.normalise import normalise
@@ -63,17 +64,21 @@ class AnswerEngine:
             self._vocabulary = (id(sections), frozenset(vocab))
         return self._vocabulary[1]
 
-    def stream(self, question: str) -> Iterator[Progress | Answer]:
+    def stream(
+        self, question: str, personal: PersonalContext | None = None
+    ) -> Iterator[Progress | Answer]:
         yield Progress(0, 2, "Searching the guidelines")
-        answer = self.ask(question)
+        answer = self.ask(question, personal)
         yield Progress(2, 2, "Answer ready")
         yield answer
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, personal: PersonalContext | None = None) -> Answer:
+        """Answer from the guidelines; with ``personal`` (an unlocked patient) her profile
+        steers retrieval and a "For you" section states her relevant record facts."""
         with self._lock:
-            return self._ask(question)
+            return self._ask(question, personal)
 
-    def _ask(self, question: str) -> Answer:
+    def _ask(self, question: str, personal: PersonalContext | None) -> Answer:
         start = time.perf_counter()
         text = " ".join(question.split())[:MAX_QUESTION_CHARS]
         if not text:
@@ -83,7 +88,11 @@ class AnswerEngine:
         if out_of_scope_by_rule(text):
             return self._out_of_scope(text, urgent, start)
         query = normalise(text)
-        retrieval = self.retriever.search(query, limit=self.config.top_sections + 5)
+        retrieval = self.retriever.search(
+            query,
+            limit=self.config.top_sections + 5,
+            boost=personal.boost if personal is not None else None,
+        )
         top = retrieval.hits[0] if retrieval.hits else None
         if (
             top is None
@@ -108,15 +117,23 @@ class AnswerEngine:
             self.config.max_answer_sentences,
             related_pool=retrieval.hits[self.config.top_sections :],
         )
+        sections, citations = composition.sections, composition.citations
+        if personal is not None:
+            mine, record_citations = personal.for_you(
+                query.search_text, retrieval.query_vector, hits, len(citations) + 1
+            )
+            if mine is not None:
+                sections = [mine, *sections]
+                citations = [*citations, *record_citations]
         timings = dict(retrieval.timings_ms)
         timings["compose"] = (time.perf_counter() - t_retrieved) * 1000
         timings["total"] = (time.perf_counter() - start) * 1000
         return Answer(
             question=text,
             mode="extractive",
-            answer_markdown=render_markdown(composition.sections),
-            sections=composition.sections,
-            citations=composition.citations,
+            answer_markdown=render_markdown(sections),
+            sections=sections,
+            citations=citations,
             related_questions=composition.related,
             questions_for_care_team=composition.care_team,
             clarification=clarification,
