@@ -34,6 +34,7 @@ class Settings:
     answer_mode: str = "auto"
     top_sections: int = 3
     max_answer_sentences: int = 8
+    lock_after_minutes: int = 15  # an unlocked patient's records lock after this idle time
     log_level: str = "WARNING"
 
     @property

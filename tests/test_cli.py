@@ -203,9 +203,54 @@ def test_records_import_list_profile(tmp_path: Path) -> None:
     assert facts["er_status"]["value"] == "negative"
     assert facts["her2_category"]["value"] == "zero"
     evidence = facts["ki67_percent"]["evidence"]
+    doc_id = listed.stdout.split("\t")[0]
     assert (evidence["document"], evidence["page"], evidence["text"]) == (
-        "pathology.txt",
+        doc_id,  # an opaque id: the file name is only in the vault and in 'records list'
         1,
         "Ki-67: 60%",
     )
     assert evidence["end"] - evidence["start"] == len("Ki-67: 60%")
+    assert profile["documents"][doc_id]["kind"]
+    assert "pathology.txt" not in json.dumps(profile)
+
+    fact_id = facts["her2_category"]["id"]
+    fixed = run_cli(
+        "records", "fact", fact_id, "--value", "ultralow", "--patient", pid, home=home, env=env
+    )
+    assert fixed.returncode == 0, fixed.stderr
+    again = json.loads(
+        run_cli("records", "profile", "--patient", pid, "--json", home=home, env=env).stdout
+    )
+    her2 = next(f for f in again["facts"] if f["id"] == fact_id)
+    assert (her2["value"], her2["source"], her2["extracted_value"]) == (
+        "ultralow",
+        "corrected",
+        "zero",
+    )
+    missing = run_cli("records", "fact", "nope", "--delete", "--patient", pid, home=home, env=env)
+    assert missing.returncode == 1 and "no fact" in missing.stderr
+
+
+def test_ask_with_a_patient_cites_her_records(cli_home: Path, tmp_path: Path) -> None:
+    env = {"LANTERN_VAULT_PASSPHRASE": "pw"}
+    report = tmp_path / "pathology.txt"
+    report.write_text("Pathology report\nHER2 by IHC: 1+\nER: positive (80%)\n")
+    imported = run_cli("records", "import", str(report), "--patient", "Bo", home=cli_home, env=env)
+    assert imported.returncode == 0, imported.stderr
+    pid = imported.stdout.split("\t")[0]
+    result = run_cli(
+        "ask", "is my cancer HER2-low?", "--patient", pid, "--json", home=cli_home, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert {c["kind"] for c in answer["citations"]} == {"guideline", "record"}
+    assert answer["sections"][0]["heading"].startswith("For you")
+    wrong = run_cli(
+        "ask",
+        "is my cancer HER2-low?",
+        "--patient",
+        pid,
+        home=cli_home,
+        env={"LANTERN_VAULT_PASSPHRASE": "not it"},
+    )
+    assert wrong.returncode == 1 and len(wrong.stderr.strip().splitlines()) == 1

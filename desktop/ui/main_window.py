@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +29,7 @@ from desktop.core.knowledge.index import Progress
 from desktop.settings import Settings
 from desktop.ui import worker as workers
 from desktop.ui.answer_view import AnswerView
+from desktop.ui.records_pane import RecordsPane
 from desktop.ui.side_panes import RelatedPane, SourcesPane
 
 APP_NAME = "Lantern"
@@ -121,7 +123,19 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
         self.splitter.setSizes([760, 440])
-        self.setCentralWidget(self.splitter)
+        self.records = RecordsPane(settings)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Areas")
+        self.tabs.addTab(self.splitter, "Ask")
+        self.tabs.addTab(self.records, "Records")
+        self.patient_label = QLabel("Answers use the guidelines only (no patient unlocked).")
+        self.patient_label.setAccessibleName("Personalisation")
+        self.patient_label.setWordWrap(True)
+        left_layout.insertWidget(1, self.patient_label)
+        self.setCentralWidget(self.tabs)
+        self.records.message.connect(self.statusBar().showMessage)
+        self.records.session_changed.connect(self._on_patient_changed)
+        self.records.failed.connect(self.failed)
 
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setAccessibleName("Cancel the running job")
@@ -176,6 +190,7 @@ class MainWindow(QMainWindow):
         self.progress.setFormat("Ready")
         self.ask_button.setEnabled(True)
         self.import_action.setEnabled(True)
+        self.records.set_embedder(services.embedder.embed, services.embedder.identity)
         sections = sum(len(p.sections) for p in services.packs)
         note = f"Ready: {sections} guideline sections, offline."
         if services.problems:
@@ -207,7 +222,8 @@ class MainWindow(QMainWindow):
         if self._answer_worker is not None:
             self._answer_worker.cancel()  # a new question replaces the one in progress
         engine = self.services.engine
-        job = workers.GeneratorWorker(lambda: engine.stream(question))
+        personal = self.personal_context()
+        job = workers.GeneratorWorker(lambda: engine.stream(question, personal))
         self._answer_worker = job
         job.progressed.connect(self._on_progress)
         # bound methods of this window, so Qt queues the calls onto the GUI thread
@@ -279,6 +295,7 @@ class MainWindow(QMainWindow):
         self.import_action.setEnabled(False)
         self.progress.setRange(0, 0)
         self.progress.setFormat("Importing…")
+        self.tabs.setCurrentWidget(self.splitter)
         self._threads = [t for t in self._threads if _alive(t)]
         self._threads.append(workers.start(job))
 
@@ -286,6 +303,27 @@ class MainWindow(QMainWindow):
         if self._job is not None:
             self._job.cancel()
             self.progress.setFormat("Cancelling…")
+        self.records.cancel()
+
+    # -- records ---------------------------------------------------------------------------
+    def _on_patient_changed(self, session: object) -> None:
+        if session is None:
+            self.patient_label.setText("Answers use the guidelines only (no patient unlocked).")
+        else:
+            name = getattr(session, "display_name", "")
+            self.patient_label.setText(
+                f"Answers are personalised with {name}'s records (shown under 'For you')."
+            )
+
+    def personal_context(self):
+        """The unlocked patient's profile and record search, or None."""
+        session = self.records.session
+        if session is None or session.locked:
+            return None
+        from desktop.core.answer.personal import PersonalContext
+
+        session.touch()
+        return PersonalContext(session.profile, session.index)
 
     def _on_imported(self, doc: object) -> None:
         title = getattr(doc, "title", "document")
@@ -311,6 +349,7 @@ class MainWindow(QMainWindow):
     # -- shutdown -------------------------------------------------------------------------
     def shutdown(self, timeout_ms: int = 10000) -> None:
         """Cancel running jobs and wait for their threads (called on close and by tests)."""
+        self.records.shutdown(timeout_ms)
         if self._answer_worker is not None:
             self._answer_worker.cancel()
         if self._job is not None:

@@ -1,0 +1,156 @@
+"""The Records area driven with qtbot: create and unlock a patient, import with progress (a
+bad file reported, the rest imported), fact evidence and edits, lock and unlock, idle lock,
+the lab chart, and a personalised answer in the Ask tab."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop.core.records.extract import Evidence
+from desktop.core.records.profile import Profile, ProfileFact
+from desktop.settings import load_settings
+from desktop.ui.lab_chart import LabChart
+from desktop.ui.main_window import MainWindow
+
+PASSPHRASE = "correct horse battery"
+PATHOLOGY = (
+    "Surgical pathology report\nDate of report: 2024-08-22\nSpecimen: left breast\n"
+    "Diagnosis: invasive ductal carcinoma, grade 2\nEstrogen receptor: positive (90%)\n"
+    "HER2 by IHC: 1+\nKi-67: 15%\n"
+)
+
+
+@pytest.fixture
+def window(qtbot, services):
+    win = MainWindow(load_settings(), services_factory=lambda: iter([services]))
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.services_ready, timeout=30000):
+        win.start()
+    win.records.passphrase_provider = lambda prompt: PASSPHRASE
+    yield win
+    win.shutdown()
+
+
+def _import(qtbot, win: MainWindow, *paths: Path) -> list[object]:
+    shown: list[object] = []
+    win.records.progress_shown.connect(shown.append)
+    with qtbot.waitSignal(win.records.profile_shown, timeout=60000):
+        win.records.import_files(list(paths))
+    return shown
+
+
+def _fact_row(win: MainWindow, field: str) -> ProfileFact:
+    session = win.records.session
+    assert session is not None
+    return next(f for f in session.profile.facts if f.field == field)
+
+
+def test_import_with_progress_and_a_bad_file_reported(qtbot, window, tmp_path: Path) -> None:
+    pathology = tmp_path / "pathology.txt"
+    pathology.write_text(PATHOLOGY)
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7 this is not really a pdf")
+    window.records.create_patient_named("Test Patient")
+    assert window.records.session is not None
+    failures: list[str] = []
+    window.records.failed.connect(failures.append)
+    progress = _import(qtbot, window, broken, pathology)
+    assert progress, "no progress was shown"
+    assert window.records.documents.count() == 1
+    assert failures and "broken.pdf" in failures[0]
+    assert "Not imported" in window.records.state.text()
+    assert window.records.facts.topLevelItemCount() >= 4
+    assert not window.records.cancel_button.isVisible()
+
+
+def test_evidence_edit_and_lock_unlock(qtbot, window, tmp_path: Path) -> None:
+    pathology = tmp_path / "pathology.txt"
+    pathology.write_text(PATHOLOGY)
+    window.records.create_patient_named("Test Patient")
+    _import(qtbot, window, pathology)
+    ihc = _fact_row(window, "her2_ihc")
+    assert window.records.select_fact(ihc.id)
+    assert "<mark" in window.records.evidence.toHtml() or "HER2 by IHC" in (
+        window.records.evidence.toPlainText()
+    )
+    assert "HER2 by IHC: 1+" in window.records.evidence.toPlainText()
+    window.records.edit_fact(ihc.id, "correct", "2+")
+    assert _fact_row(window, "her2_ihc").value == "2+"
+
+    patient = window.records.session.patient_id  # type: ignore[union-attr]
+    window.records.lock()
+    assert window.records.session is None
+    assert window.records.facts.topLevelItemCount() == 0
+    assert window.records.documents.count() == 0
+    assert not window.records.import_button.isEnabled()
+
+    window.records.passphrase_provider = lambda prompt: "wrong passphrase"
+    with qtbot.waitSignal(window.records.failed, timeout=60000):
+        window.records.unlock(patient)
+    assert window.records.session is None
+
+    window.records.passphrase_provider = lambda prompt: PASSPHRASE
+    with qtbot.waitSignal(window.records.session_changed, timeout=60000):
+        window.records.unlock(patient)
+    fixed = _fact_row(window, "her2_ihc")
+    assert fixed.value == "2+" and fixed.source == "corrected"  # the correction persisted
+
+
+def test_idle_lock(qtbot, window, tmp_path: Path) -> None:
+    window.records.create_patient_named("Test Patient")
+    session = window.records.session
+    assert session is not None
+    session.lock_after_seconds = 0
+    with qtbot.waitSignal(window.records.session_changed, timeout=5000) as blocker:
+        window.records.check_idle()
+    assert blocker.args == [None]
+    assert session.locked and "idle" in window.records.state.text()
+
+
+def test_personalised_answer_in_the_ask_tab(qtbot, window, tmp_path: Path) -> None:
+    pathology = tmp_path / "pathology.txt"
+    pathology.write_text(PATHOLOGY)
+    window.records.create_patient_named("Test Patient")
+    _import(qtbot, window, pathology)
+    assert "personalised" in window.patient_label.text()
+    with qtbot.waitSignal(window.answer_ready, timeout=30000) as blocker:
+        window.ask("What does HER2-low mean for me?")
+    answer = blocker.args[0]
+    assert {c.kind for c in answer.citations} == {"guideline", "record"}
+    assert "For you" in window.answer_view.toPlainText()
+
+
+def _lab(value: str, date: str, page: int = 1) -> ProfileFact:
+    line = f"ANC {value} x10^9/L (1.5-8.0)"
+    ev = Evidence("d1", page, 0, len(line), line)
+    details = {"test": "ANC", "unit": "x10^9/L", "ref_low": "1.5", "ref_high": "8.0"}
+    return ProfileFact(f"anc-{date}", "lab", value, date, details, ev, "d1")
+
+
+def test_lab_chart_draws_trend_range_and_dose_change(qtbot) -> None:
+    chart = LabChart()
+    qtbot.addWidget(chart)
+    change = ProfileFact(
+        "dc",
+        "dose_change",
+        "ribociclib",
+        "2024-10-01",
+        {"from": "600 mg", "to": "400 mg", "date": "2024-10-01"},
+        Evidence("d1", 1, 0, 10, "ribociclib reduced"),
+        "d1",
+    )
+    profile = Profile(
+        [_lab("2.1", "2024-09-01"), _lab("0.9", "2024-09-29"), _lab("1.6", "2024-10-27"), change]
+    )
+    chart.set_profile(profile)
+    assert chart.selector.currentText() == "ANC"
+    assert chart.curve is not None
+    xs, ys = chart.curve.getData()
+    assert list(ys) == [2.1, 0.9, 1.6] and list(xs) == sorted(xs)
+    assert chart.range_band is not None and chart.range_band.getRegion() == (1.5, 8.0)
+    assert len(chart.marker_lines) == 1
+    chart.set_profile(Profile([]))
+    assert chart.curve is None and chart.empty.isVisibleTo(chart)
