@@ -13,7 +13,9 @@ from fpdf import FPDF
 
 from desktop.core.records import importer
 from desktop.core.records.keys import PassphraseWrapper
+from desktop.core.records.session import PatientSession
 from desktop.core.records.vault import Vault
+from tests.core.records.helpers import fake_embed
 
 CANARY = f"QUOKKA-{uuid.uuid4().hex[:10]}"  # new each run: old temp folders cannot match
 
@@ -67,13 +69,20 @@ def test_canary_never_reaches_disk(vault: Vault, lantern_home: Path, tmp_path: P
         items = list(importer.import_document(vault, pdf_record(sources / name, lines, compress)))
         assert isinstance(items[-1], importer.RecordDocument)
     note = sources / f"note-{CANARY}.txt"
-    note.write_text(f"Clinic note for {CANARY}: started ribociclib.\n")
-    list(importer.import_document(vault, note))
+    note.write_text(f"Clinic note for {CANARY}: started ribociclib.\nHER2 IHC 2+\n")
+    # the whole path a window takes: import, embed for search, profile, edits, search, lock
+    session = PatientSession(vault, fake_embed, "fake:1")
+    assert not [i for i in session.import_files([note]) if isinstance(i, Exception)]
+    fact = session.profile.by_field("her2_ihc")[0]
+    session.correct(fact.id, "correct", f"3+ {CANARY}")
+    session.add_fact("medication", f"{CANARY} trial drug")
+    assert session.index.search([CANARY.lower()], fake_embed([CANARY])[0])
     for root in (lantern_home, Path(tempfile.gettempdir())):
         assert _hits(root, CANARY, skip=sources) == []
         assert _hits(root, f"for {CANARY}: started", skip=sources) == []
     docs = importer.documents(vault)
     assert len(docs) == 3
+    assert vault.ids(f"doc/{docs[-1].id}/passages") and vault.ids(f"doc/{docs[-1].id}/facts")
     text = importer.pages(vault, docs[0].id)[0]
     assert "ANC | 0.9 | 10^9/L" in text.splitlines()  # lab rows kept line by line
 
@@ -91,7 +100,9 @@ def test_image_only_pages_are_reported(vault: Vault, tmp_path: Path) -> None:
     assert doc.empty_pages == [2, 3]
 
 
-@pytest.mark.parametrize("kind", ["empty", "not-pdf", "images-only", "corrupt"])
+@pytest.mark.parametrize(
+    "kind", ["empty", "not-pdf", "images-only", "corrupt", "password", "huge-text"]
+)
 def test_bad_files_leave_the_vault_unchanged(
     vault: Vault, lantern_home: Path, tmp_path: Path, kind: str
 ) -> None:
@@ -102,12 +113,37 @@ def test_bad_files_leave_the_vault_unchanged(
         path.write_text("hello")
     elif kind == "images-only":
         pdf_record(path, [], blank_pages=1)
+    elif kind == "password":
+        pdf = FPDF()
+        pdf.set_encryption(owner_password="owner", user_password="user")
+        pdf.set_font("Helvetica", size=11)
+        pdf.add_page()
+        pdf.cell(0, 7, "secret")
+        pdf.output(str(path))
+    elif kind == "huge-text":
+        path = tmp_path / "bad.txt"
+        path.write_bytes(b"a" * (importer.MAX_TEXT_BYTES + 1))
     else:
         path.write_bytes(pdf_record(tmp_path / "ok.pdf", ["x"]).read_bytes()[:150] + b"\x00" * 99)
     before = _state(vault)
-    with pytest.raises(importer.RecordImportError, match=r"bad\.pdf"):
+    with pytest.raises(importer.RecordImportError, match=r"bad\.(pdf|txt)") as caught:
         list(importer.import_document(vault, path))
     assert _state(vault) == before
+    if kind == "password":
+        assert "password" in str(caught.value)
+
+
+def test_a_thousand_page_pdf_imports(vault: Vault, tmp_path: Path) -> None:
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    for i in range(1000):
+        pdf.add_page()
+        pdf.cell(0, 7, f"Page {i + 1}: Hemoglobin 12.{i % 10} g/dL")
+    path = tmp_path / "long.pdf"
+    pdf.output(str(path))
+    doc = list(importer.import_document(vault, path))[-1]
+    assert isinstance(doc, importer.RecordDocument) and doc.pages == 1000
+    assert importer.pages(vault, doc.id)[999].startswith("Page 1000")
 
 
 def test_remove_document(vault: Vault, tmp_path: Path) -> None:

@@ -3,10 +3,8 @@ conflicts newest first, in-memory record search, and locking (on demand and when
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from desktop.core.records import importer
@@ -16,24 +14,13 @@ from desktop.core.records.profile import Profile, ProfileFact
 from desktop.core.records.search import passages_of
 from desktop.core.records.session import LockedError, PatientSession
 from desktop.core.records.vault import Vault
+from tests.core.records.helpers import fake_embed
 
 PATHOLOGY = (
     "Surgical pathology report\nDate of report: 2024-08-22\nDiagnosis: invasive ductal "
     "carcinoma, grade 2\nEstrogen receptor: positive (90%)\nHER2 by IHC: 2+\n"
     "HER2 FISH: not amplified\n"
 )
-
-
-def fake_embed(texts):
-    """Bag-of-words hashing vectors: enough to test storage and search plumbing."""
-    out = []
-    for text in texts:
-        vec = np.zeros(64, dtype=np.float32)
-        for word in text.lower().split():
-            vec[int(hashlib.md5(word.encode()).hexdigest(), 16) % 64] += 1.0
-        norm = float(np.linalg.norm(vec)) or 1.0
-        out.append((vec / norm).tolist())
-    return out
 
 
 @pytest.fixture()
