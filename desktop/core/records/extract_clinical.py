@@ -1,0 +1,201 @@
+"""Clinical facts stated in prose: metastatic sites (only when stated as metastasis, never
+when negated or hedged), menopausal status, and procedures with their status (done,
+planned, declined) and date."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator
+
+from desktop.core.records.dates import find_dates
+from desktop.core.records.facts import (
+    FAMILY,
+    HEDGE,
+    Fact,
+    evidence,
+    nearest_cue,
+    negated_before,
+    section_at,
+    section_classes,
+    sentences,
+)
+from desktop.core.records.vocabulary import NOT_A_SITE, PROCEDURES, SITES
+
+_MET_CUE = re.compile(
+    r"metasta\w*|\bmets\b|\bspread (?:to|into)\b|\bsecondary deposits?\b|\bdeposits?\b|"
+    r"\b(?:bone|liver|brain|lung|visceral)[\s-]only disease\b|\bmetastatic disease\b",
+    re.IGNORECASE,
+)
+_SITE_RE = re.compile(
+    "|".join(f"(?P<s{i}>\\b(?:{pattern})\\b)" for i, (_, pattern) in enumerate(SITES)),
+    re.IGNORECASE,
+)
+_POST_NEG = re.compile(
+    r"\b(?:no (?:evidence|sign|definite|suspicious|metasta\w*|lesions?|abnormalit\w+)|"
+    r"negative|not (?:seen|identified|present|detected|demonstrated|visuali[sz]ed)|absent|"
+    r"none|unremarkable|without evidence|free of|normal|clear)\b",
+    re.IGNORECASE,
+)
+_IMAGING_REGION = re.compile(r"(?:abdomen|chest|thorax)\s*(?:/|,|and)\s*$", re.IGNORECASE)
+
+
+def _clause_after(sentence: str, pos: int) -> str:
+    tail = sentence[pos:]
+    cut = re.search(r",|\band\b|\bwith\b|\bbut\b|\bwhich\b", tail)
+    return tail[: cut.start()] if cut else tail
+
+
+def _until_conjunction(sentence: str, pos: int) -> str:
+    tail = sentence[pos:]
+    cut = re.search(r"\band\b|\bbut\b|\bwhile\b|\bwhereas\b", tail)
+    return tail[: cut.start()] if cut else tail
+
+
+def metastatic_sites(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
+    sections = section_classes(flat)
+    for s_start, s_end in sentences(flat):
+        sentence = flat[s_start:s_end]
+        if not _MET_CUE.search(sentence) or FAMILY.search(sentence):
+            continue
+        if section_at(sections, s_start) == "family":
+            continue
+        for m in _SITE_RE.finditer(sentence):
+            if NOT_A_SITE.match(sentence, m.end()):
+                continue
+            if _IMAGING_REGION.search(sentence[: m.start()]):
+                continue  # "CT chest/abdomen/pelvis" names a scan, not a site
+            before = sentence[: m.start()]
+            if negated_before(before) or _POST_NEG.search(_clause_after(sentence, m.end())):
+                continue
+            if HEDGE.search(before[-40:]) or HEDGE.search(_until_conjunction(sentence, m.end())):
+                continue
+            site = next(SITES[i][0] for i in range(len(SITES)) if m.group(f"s{i}"))
+            start, end = s_start + m.start(), s_start + m.end()
+            yield Fact("metastatic_site", site, evidence(doc, page, text, start, end))
+
+
+_MENO = re.compile(r"\b(pre|peri|post)[\s-]?menopaus(?:al|e)\b", re.IGNORECASE)
+_MENO_NOT = re.compile(
+    r"\b(?:not|non|if|unless|once|until|when|whether|before|becomes?|becoming|for)\b[\w\s-]{0,12}$",
+    re.IGNORECASE,
+)
+_MENO_GENERIC = re.compile(
+    r"^\s*(?:women|woman's|patients|setting|population|females|breast cancer patients)\b",
+    re.IGNORECASE,
+)
+_MENOPAUSE_REACHED = re.compile(
+    r"\b(?:went through|reached|completed|natural|surgical|since|after|post)\s+menopause\b|"
+    r"\bmenopause\s+(?:at|in|since)\s+(?:age\s+)?\d",
+    re.IGNORECASE,
+)
+_LMP = re.compile(
+    r"\b(?:LMP|last menstrual period|last menses|last period)\b\s*[:\-]?\s*(?:was\s+)?"
+    r"(?P<rest>[^.;\n]{0,40})",
+    re.IGNORECASE,
+)
+_AGO = re.compile(r"(\d+)\s*(days?|weeks?|wks?|months?|mos?|years?|yrs?)\s+ago", re.IGNORECASE)
+
+
+def _lmp_status(rest: str, doc_date: str | None) -> str | None:
+    ago = _AGO.search(rest)
+    if ago:
+        n, unit = int(ago.group(1)), ago.group(2).lower()[0]
+        days = n * {"d": 1, "w": 7, "m": 30, "y": 365}[unit]
+        return "premenopausal" if days < 90 else "postmenopausal" if days >= 365 else None
+    if re.search(r"\bat age\s*\d+|\bage\s*\d+\b", rest, re.IGNORECASE):
+        return "postmenopausal"
+    when = next((iso for _, _, iso in find_dates(rest)), None)
+    if when and doc_date:
+        days = (datetime.date.fromisoformat(doc_date) - datetime.date.fromisoformat(when)).days
+        if 0 <= days < 90:
+            return "premenopausal"
+        if days >= 365:
+            return "postmenopausal"
+    return None
+
+
+def menopausal_status(
+    doc: str, page: int, text: str, flat: str, doc_date: str | None
+) -> Iterator[Fact]:
+    for m in _MENO.finditer(flat):
+        line_start = flat.rfind("\n", 0, m.start()) + 1
+        if _MENO_NOT.search(flat[line_start : m.start()]) or _MENO_GENERIC.match(flat, m.end()):
+            continue
+        value = f"{m.group(1).lower()}menopausal"
+        yield Fact("menopausal_status", value, evidence(doc, page, text, *m.span()))
+    for m in _MENOPAUSE_REACHED.finditer(flat):
+        line_start = flat.rfind("\n", 0, m.start()) + 1
+        if negated_before(flat[line_start : m.start()]):
+            continue
+        yield Fact("menopausal_status", "postmenopausal", evidence(doc, page, text, *m.span()))
+    for m in _LMP.finditer(flat):
+        value = _lmp_status(m.group("rest"), doc_date)
+        if value:
+            yield Fact("menopausal_status", value, evidence(doc, page, text, *m.span()))
+
+
+_PROC_RE = tuple((label, re.compile(p, re.IGNORECASE)) for label, p in PROCEDURES)
+_PROC_CUES = {
+    "declined": re.compile(
+        r"\b(?:declined|declines|refused|refuses|opted against|opted not|does not wish|"
+        r"did not want|decided against|chose not)\b",
+        re.IGNORECASE,
+    ),
+    "planned": re.compile(
+        r"\b(?:plan|plans|planned|planning|scheduled|will (?:undergo|have|proceed|be|start)|"
+        r"to undergo|recommended|recommends?|referred (?:for|to)|referral for|booked|awaiting|"
+        r"pending|upcoming|to be (?:scheduled|performed|done)|proceed with|opted for|elected|"
+        r"chose|due to start|next)\b",
+        re.IGNORECASE,
+    ),
+    "done": re.compile(
+        r"\b(?:s/p|status post|underwent|undergone|had|has had|performed|completed|done|"
+        r"was placed|placed|received|post|after|following|history of|prior|previous|"
+        r"previously|treated with|proceeded with|went ahead with|went on to)\b",
+        re.IGNORECASE,
+    ),
+    "skip": re.compile(
+        r"\b(?:no|not|never|without|options?|either|versus|vs\.?|alternatives?|discuss|"
+        r"discussed|discussion|consider|considered|considering|consideration|could|would|"
+        r"might|if|unless|omit|omitted|omission|avoid|eligible|candidate)\b|\?",
+        re.IGNORECASE,
+    ),
+}
+
+
+def _nearest_date(sentence: str, start: int, end: int) -> str | None:
+    best = None
+    for d_start, d_end, iso in find_dates(sentence):
+        dist = start - d_end if d_end <= start else d_start - end
+        if 0 <= dist <= 50 and (best is None or dist < best[0]):
+            best = (dist, iso)
+    return best[1] if best else None
+
+
+def procedures(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
+    sections = section_classes(flat)
+    for s_start, s_end in sentences(flat):
+        sentence = flat[s_start:s_end]
+        section = section_at(sections, s_start)
+        if section == "family" or FAMILY.search(sentence):
+            continue
+        taken: list[tuple[int, int]] = []
+        for label, pattern in _PROC_RE:
+            for m in pattern.finditer(sentence):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                taken.append(m.span())
+                status = nearest_cue(sentence, m.start(), m.end(), _PROC_CUES)
+                if status == "skip":
+                    continue
+                if status is None:
+                    status = "planned" if section == "plan" else "done"
+                start, end = s_start + m.start(), s_start + m.end()
+                yield Fact(
+                    "procedure",
+                    label,
+                    evidence(doc, page, text, start, end),
+                    date=_nearest_date(sentence, m.start(), m.end()),
+                    details={"status": status},
+                )

@@ -1,0 +1,132 @@
+"""Gene results from genetics and tumour-profiling text: the gene, whether the result is
+germline or from the tumour, the classification and the variant when given. Family
+members' results, tests only ordered or discussed, and gene lists without a result are not
+the patient's results and are skipped."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from desktop.core.records.facts import (
+    FAMILY,
+    Fact,
+    evidence,
+    section_at,
+    section_classes,
+    sentences,
+)
+from desktop.core.records.vocabulary import GENES, TUMOUR_GENES
+
+_GENE_RE = re.compile(
+    r"(?<![A-Za-z0-9])g?(?P<gene>BRCA\s?1\s?(?:/|and|&)\s?2|BRCA\s?1/2|BRCA(?:1|2)?|"
+    + "|".join(g for g in GENES if not g.startswith("BRCA"))
+    + r")(?:m|mut)?(?![A-Za-z0-9])"
+)
+_RESULT = re.compile(
+    r"(?P<vus>variants? of (?:uncertain|unknown|undetermined) (?:clinical )?significance|"
+    r"\bVUS(?:es)?\b)"
+    r"|(?P<lp>\blikely pathogenic\b|\blikely deleterious\b)"
+    r"|(?P<neg>\bno (?:pathogenic |clinically significant |reportable |deleterious |likely "
+    r"pathogenic )*(?:germline )?(?:variants?|mutations?|alterations?)\b(?:[\w\s,]{0,40}?"
+    r"\b(?:detected|identified|found|reported))?|\bnegative\b(?: for (?:pathogenic )?"
+    r"(?:variants?|mutations?))?|\bnot detected\b|\bnone detected\b|\bwild[\s-]?type\b|"
+    r"\bno alterations?\b|\bnormal\b)"
+    r"|(?P<path>\bpathogenic\b|\bdeleterious\b)"
+    r"|(?P<carrier>\bcarrier\b|\bcarries\b)"
+    r"|(?P<mut>\bmutations?\b|\bmutated\b|\bmutant\b|\bdetected\b|\bpositive\b|\bidentified\b|"
+    r"\balterations?\b)",
+    re.IGNORECASE,
+)
+_RESULT_VALUE = {
+    "vus": "variant of uncertain significance",
+    "lp": "likely pathogenic variant",
+    "neg": "no variant detected",
+    "path": "pathogenic variant",
+    "carrier": "pathogenic variant",
+    "mut": "mutation detected",
+}
+_VARIANT = re.compile(
+    r"\bc\.[0-9*_+-]+[A-Za-z>0-9_]*[A-Za-z0-9]|\bp\.\(?[A-Z][a-z]{0,2}\d+[A-Za-z*]+\d*\)?|"
+    r"(?<![A-Za-z0-9])[ARNDCQEGHILKMFPSTWYV]\d{2,4}(?:[ARNDCQEGHILKMFPSTWYV*]|fs|del)(?![A-Za-z0-9])"
+)
+_HEDGE = re.compile(
+    r"\b(?:if|whether|would|could|candidate|eligible|eligibility|consider|considering|"
+    r"recommend|recommended|offered|ordered|pending|awaited|awaiting|sent|will|referral|"
+    r"referred|discussed|to test|screen for)\b",
+    re.IGNORECASE,
+)
+_GERMLINE = re.compile(
+    r"\b(?:germline|hereditary|inherited|genetic counsel\w*|cancer genetics|blood sample|"
+    r"saliva|buccal|constitutional|carrier)\b|\bgBRCA",
+    re.IGNORECASE,
+)
+_TUMOUR = re.compile(
+    r"\b(?:tumou?r|somatic|ctDNA|cell-free DNA|cfDNA|liquid biopsy|circulating tumou?r|"
+    r"NGS of (?:the )?tumou?r|tissue|acquired|FoundationOne|Guardant\w*|Tempus)\b",
+    re.IGNORECASE,
+)
+
+
+def _genes(token: str) -> tuple[str, ...]:
+    token = token.replace(" ", "")
+    if token in ("BRCA", "BRCA1/2", "BRCA1and2", "BRCA1&2"):
+        return ("BRCA1", "BRCA2")
+    return (token,)
+
+
+def _origin(sentence: str, page_text: str, gene: str) -> str | None:
+    if _TUMOUR.search(sentence) and not _GERMLINE.search(sentence):
+        return "tumour"
+    if _GERMLINE.search(sentence) and not _TUMOUR.search(sentence):
+        return "germline"
+    germline, tumour = len(_GERMLINE.findall(page_text)), len(_TUMOUR.findall(page_text))
+    if gene in TUMOUR_GENES:
+        return "tumour" if tumour or not germline else "germline"
+    if germline > tumour:
+        return "germline"
+    if tumour > germline:
+        return "tumour"
+    return None
+
+
+def genes(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
+    sections = section_classes(flat)
+    for s_start, s_end in sentences(flat):
+        sentence = flat[s_start:s_end]
+        if FAMILY.search(sentence) or section_at(sections, s_start) == "family":
+            continue
+        if _HEDGE.search(sentence):
+            continue
+        mentions = list(_GENE_RE.finditer(sentence))
+        if not mentions:
+            continue
+        results = [r for r in _RESULT.finditer(sentence) if not _GENE_RE.fullmatch(r.group(0))]
+        if not results:
+            continue
+        for i, m in enumerate(mentions):
+            nearest = min(
+                results,
+                key=lambda r, m=m: (
+                    m.start() - r.end() if r.end() <= m.start() else r.start() - m.end(),
+                    r.start() > m.start(),
+                ),
+            )
+            kind = nearest.lastgroup or "mut"
+            value = _RESULT_VALUE[kind]
+            bare = m.group("gene").replace(" ", "") == "BRCA"
+            if bare and value != "no variant detected":
+                continue  # "BRCA mutation" does not say which gene
+            if m.group("gene") == "ERBB2" and kind == "mut" and "mutat" not in sentence.lower():
+                continue  # ERBB2 amplification or "positive" is HER2 status, not a mutation
+            stop = mentions[i + 1].start() if i + 1 < len(mentions) else len(sentence)
+            variant = _VARIANT.search(sentence, m.end(), stop)
+            start, end = s_start + m.start(), s_start + m.end()
+            for gene in _genes(m.group("gene")):
+                details = {"result": value}
+                origin = _origin(sentence, flat, gene)
+                if origin:
+                    details["origin"] = origin
+                if variant and value != "no variant detected":
+                    details["variant"] = variant.group(0)
+                yield Fact("gene", gene, evidence(doc, page, text, start, end), details=details)

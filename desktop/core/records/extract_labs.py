@@ -1,0 +1,296 @@
+"""Lab values from record text: tables with one row per line (test, value, unit, range,
+flag), tables whose columns are collection dates (one fact per date), and values written
+in prose ("ANC today 0.9 (low)"). Each value keeps its test's canonical name, the unit as
+written (normalised), the reference range and a low/high flag when flagged or outside it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from desktop.core.records.dates import DATE, find_dates
+from desktop.core.records.facts import Fact, evidence
+from desktop.core.records.vocabulary import LAB_RE, lab_test
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+UNIT = (
+    r"(?:x\s?|×\s?)?10\s?(?:\^|\*|E|e)?\s?(?:9|12|3|6)\s?/\s?(?:L|[uµμ]L|mm3)"
+    r"|(?:x\s?|×\s?)?10[⁹³¹²⁶]+\s?/\s?(?:L|[uµμ]L)"
+    r"|K/[uµμ]L|g/dL|g/L|mg/dL|mg/L|mmol/L|[uµμ]mol/L|U/L|IU/L|U/mL|kU/L|ng/mL|pg/mL|"
+    r"mEq/L|mL/min(?:/1\.73\s?m(?:2|²|\^2))?|fL|msec|ms|%|cells/[uµμ]L|/[uµμ]L"
+)
+_TOKEN = re.compile(
+    rf"(?P<unit>(?<![A-Za-z])(?:{UNIT})(?![A-Za-z0-9]))"
+    rf"|(?P<range>(?:{_NUM})\s*(?:-|–|to)\s*(?:{_NUM})|(?:<=|>=|<|>|≤|≥)\s*(?:{_NUM}))"
+    rf"|(?P<value>(?:{_NUM}))(?:\s*\(?\s*(?P<vflag>HH|LL|H|L|HIGH|LOW|High|Low|\*H|\*L)\)?"
+    r"(?![A-Za-z0-9/]))?"
+    r"|(?P<flag>(?<![A-Za-z])(?:HH|LL|H|L|HIGH|LOW|High|Low|Critical|critical)(?![A-Za-z/])|[↑↓])"
+    r"|(?P<blank>(?<!\S)(?:-{1,2}|—|n/?a|NA|\.)(?!\S))"
+)
+_VALUE_ONLY = re.compile(rf"(?P<value>{_NUM})(?P<vflag>(?!))?")
+_TIGHT_RANGE = re.compile(rf"(?:{_NUM})(?:-|–)(?:{_NUM})|(?:{_NUM})\s+to\s+(?:{_NUM})")
+_FILLER_WORDS = (
+    r"today|now|was|were|is|are|of|at|level|levels|count|value|result|this|morning|yesterday|"
+    r"had|has|have|dropped|fell|rose|increased|decreased|improved|recovered|returned|down|up|"
+    r"to|back|came|remained|remains|measured|nadir|abs|absolute|total|serum|currently|still|"
+    r"only|on|checked|repeat"
+)
+_FILLER = re.compile(
+    rf"(?:\s*(?:\(\w{{1,6}}\)|[:=,|]|on\s+(?:{DATE.pattern})|(?:{_FILLER_WORDS})\b))*\s*",
+    re.IGNORECASE,
+)
+_ROW_GAP = re.compile(r"[\s|:=,]*(?:\([^)]{0,20}\))?[\s|:=,]*")
+_AFTER_VALUE_SKIP = re.compile(
+    r"^\s*(?:x|×|times)\s*(?:ULN|upper|normal)|^\s*-\s*\d|^\s*(?:days?|weeks?|months?|years?|"
+    r"cycles?|mg|hours?)\b",
+    re.IGNORECASE,
+)
+_HEADER_HINT = re.compile(
+    r"\b(?:collect\w*|drawn|date|specimen|sample|reported|results?)\b", re.IGNORECASE
+)
+_FLAG = {"H": "high", "HH": "high", "HIGH": "high", "L": "low", "LL": "low", "LOW": "low"}
+
+
+def _unit(raw: str) -> str:
+    unit = raw.replace("×", "x").replace("µ", "u").replace("μ", "u").replace(" ", "")
+    unit = unit.translate(str.maketrans({"⁹": "9", "³": "3", "¹": "1", "²": "2", "⁶": "6"}))
+    unit = re.sub(r"10(?:\*|E|e)?(9|12|3|6)/", r"10^\1/", unit)
+    unit = unit.replace("m²", "m2").replace("m^2", "m2")
+    return "ms" if unit == "msec" else unit
+
+
+def _float(raw: str) -> float | None:
+    try:
+        return float(raw.lstrip("<>=≤≥ ").replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _details(test: str, unit: str | None, rng: str | None, flag: str | None, value: str) -> dict:
+    if test == "neutrophils":
+        test = "neutrophils %" if unit == "%" else "ANC"
+    if test == "lymphocytes" and unit == "%":
+        test = "lymphocytes %"
+    details = {"test": test}
+    if unit:
+        details["unit"] = _unit(unit)
+    if rng:
+        bound = re.match(r"(<=|>=|<|>|≤|≥)\s*(.+)", rng)
+        if bound:
+            details["ref_high" if bound.group(1) in ("<", "<=", "≤") else "ref_low"] = bound.group(
+                2
+            )
+        else:
+            low, high = re.split(r"\s*(?:-|–|to)\s*", rng, maxsplit=1)
+            details["ref_low"], details["ref_high"] = low, high
+    if flag:
+        details["flag"] = _FLAG.get(flag.upper().lstrip("*"), flag.lower())
+        if flag in ("↑", "↓"):
+            details["flag"] = "high" if flag == "↑" else "low"
+        if details["flag"] not in ("low", "high"):
+            details.pop("flag")
+    if "flag" not in details and not value.startswith(("<", ">")):
+        number = _float(value)
+        low, high = _float(details.get("ref_low", "")), _float(details.get("ref_high", ""))
+        if number is not None and low is not None and number < low:
+            details["flag"] = "low"
+        elif number is not None and high is not None and number > high:
+            details["flag"] = "high"
+    return details
+
+
+def _cells(rest: str, column_mode: bool) -> list[tuple[str, re.Match[str] | None, int]]:
+    """(kind, match, offset) for each token of the row after the test name."""
+    out = []
+    parts = [(rest, 0)]
+    if "|" in rest:
+        parts, offset = [], 0
+        for cell in rest.split("|"):
+            parts.append((cell, offset))
+            offset += len(cell) + 1
+        if not parts[0][0].strip():  # the separator right after the test name
+            parts = parts[1:]
+    for cell, offset in parts:
+        if "|" in rest and not cell.strip():
+            out.append(("blank", None, offset))
+            continue
+        pos = 0
+        while pos < len(cell):
+            m = _TOKEN.search(cell, pos)
+            if not m:
+                break
+            kind = m.lastgroup or ""
+            if kind == "vflag":
+                kind = "value"
+            loose = not (_TIGHT_RANGE.fullmatch(m.group(0)) or m.group(0)[0] in "<>≤≥")
+            if kind == "range" and column_mode and "|" not in rest and loose:
+                # "2.1 - 1.3" between date columns: a value, a missing one, a value
+                m = _VALUE_ONLY.search(cell, m.start())
+                assert m is not None
+                out.append(("value", m, offset))
+                pos = m.end()
+                continue
+            out.append((kind, m, offset))
+            pos = max(m.end(), pos + 1)
+    return out
+
+
+def _row(
+    doc: str,
+    page: int,
+    text: str,
+    line_start: int,
+    line: str,
+    test_m: re.Match[str],
+    dates: list[str],
+    row_date: str | None,
+) -> Iterator[Fact]:
+    rest_start = test_m.end()
+    rest = line[rest_start:]
+    tokens = _cells(rest, bool(dates))
+    unit = next((t[1].group(0) for t in tokens if t[0] == "unit" and t[1]), None)
+    values = [t for t in tokens if t[0] in ("value", "blank")]
+    ranges = [t[1].group(0) for t in tokens if t[0] == "range" and t[1]]
+    flags = [t[1].group(0) for t in tokens if t[0] == "flag" and t[1]]
+    test = lab_test(test_m)
+    if dates:
+        slots = values[: len(dates)]
+        extra_ranges = [t[1].group(0) for t in values[len(dates) :] if t[1]]
+        rng = ranges[0] if ranges else None
+        if rng is None and len(extra_ranges) == 2:
+            rng = f"{extra_ranges[0]}-{extra_ranges[1]}"
+        for date, (kind, m, offset) in zip(dates, slots, strict=False):
+            if kind != "value" or m is None:
+                continue
+            value = m.group("value") or m.group(0)
+            flag = m.groupdict().get("vflag")
+            start = line_start + rest_start + offset + m.start()
+            end = start + len(value)
+            yield Fact(
+                "lab",
+                value,
+                evidence(doc, page, text, start, end),
+                date=date,
+                details=_details(test, unit, rng, flag, value),
+            )
+        return
+    first = next((t for t in values if t[0] == "value" and t[1]), None)
+    if first is None or first[1] is None:
+        return
+    kind, m, offset = first
+    value = m.group("value") or m.group(0)
+    if _AFTER_VALUE_SKIP.match(rest[offset + m.end() :]):
+        return
+    flag = m.groupdict().get("vflag") or (flags[0] if flags else None)
+    start = line_start + test_m.start()
+    end = line_start + rest_start + offset + m.start() + len(value)
+    yield Fact(
+        "lab",
+        value,
+        evidence(doc, page, text, start, end),
+        date=row_date,
+        details=_details(test, unit, ranges[0] if ranges else None, flag, value),
+    )
+
+
+_INLINE_TAIL = re.compile(
+    rf"(?P<value>{_NUM})(?:\s*(?P<unit>{UNIT})(?![A-Za-z0-9]))?"
+    r"(?:\s*\(?\s*(?P<flag>low|high|L|H)\s*\)?(?![A-Za-z]))?"
+    rf"(?:\s*\((?:ref(?:erence)?\.?\s*(?:range)?:?\s*)?(?P<range>(?:{_NUM})\s*(?:-|–|to)\s*"
+    rf"(?:{_NUM})|(?:<=|>=|<|>|≤|≥)\s*(?:{_NUM}))\s*\))?"
+    rf"(?:\s*,?\s*(?:on|dated|drawn|collected)?\s*\(?(?P<date>{DATE.pattern}))?",
+    re.IGNORECASE,
+)
+
+
+def _prose(
+    doc: str, page: int, text: str, line_start: int, line: str, row_date: str | None
+) -> Iterator[Fact]:
+    for m in LAB_RE.finditer(line):
+        fill = _FILLER.match(line, m.end())
+        pos = fill.end() if fill else m.end()
+        tail = _INLINE_TAIL.match(line, pos)
+        if not tail or (pos < len(line) and line[pos - 1 : pos].isdigit()):
+            continue
+        if line[pos : pos + 1] in "<>" or _AFTER_VALUE_SKIP.match(line[tail.end("value") :]):
+            continue
+        if re.match(r"\s*(?:-|–)\s*\d", line[tail.end("value") :]) and not tail.group("range"):
+            continue
+        filler = line[m.end() : pos]
+        date = next((iso for _, _, iso in find_dates(filler)), None)
+        if date is None and tail.group("date"):
+            date = next((iso for _, _, iso in find_dates(tail.group("date"))), None)
+        if date is None:  # one date written in the same sentence
+            s_from = max(line.rfind(". ", 0, m.start()), line.rfind("; ", 0, m.start())) + 1
+            s_to = min(
+                x for x in (line.find(". ", m.end()), line.find("; ", m.end()), len(line)) if x >= 0
+            )
+            in_sentence = {iso for _, _, iso in find_dates(line[s_from:s_to])}
+            date = in_sentence.pop() if len(in_sentence) == 1 else None
+        date = date or row_date
+        value = tail.group("value")
+        details = _details(
+            lab_test(m), tail.group("unit"), tail.group("range"), tail.group("flag"), value
+        )
+        yield Fact(
+            "lab",
+            value,
+            evidence(doc, page, text, line_start + m.start(), line_start + tail.end("value")),
+            date=date,
+            details=details,
+        )
+
+
+_LEADING_DATE = re.compile(rf"^\s*(?:{DATE.pattern})\s*[|:,-]?\s*", re.IGNORECASE)
+
+
+def labs(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
+    """Lab facts on one page (``flat``: the page soft-joined, so a sentence wrapped over two
+    lines reads as one); dates are the row's or column's, or None (the document's)."""
+    column_dates: list[str] = []
+    current_date: str | None = None
+    offset = 0
+    for line in flat.split("\n"):
+        line_start = offset
+        offset += len(line) + 1
+        found = [iso for _, _, iso in find_dates(line)]
+        starts_with_test = LAB_RE.match(line.lstrip("| "))
+        if (
+            len(found) >= 2
+            and not starts_with_test
+            and not _LEADING_DATE.match(line)
+            and ":" not in line  # "Admission date: ... Discharge date: ..." is not a header
+        ):
+            column_dates = found
+            continue
+        if len(found) == 1 and not starts_with_test and _HEADER_HINT.search(line):
+            current_date, column_dates = found[0], []
+            if not LAB_RE.search(line):
+                continue
+        row_date = current_date
+        body, body_start = line, line_start
+        lead = _LEADING_DATE.match(line)
+        if lead and LAB_RE.match(line, lead.end()):
+            row_date = find_dates(line[: lead.end()]).__next__()[2]
+            body, body_start = line[lead.end() :], line_start + lead.end()
+        stripped = len(body) - len(body.lstrip("| "))
+        test_m = LAB_RE.match(body, stripped)
+        first_number = re.search(r"\d", body[test_m.end() :]) if test_m else None
+        gap = body[test_m.end() : test_m.end() + first_number.start()] if first_number else ""
+        if (
+            test_m
+            and not LAB_RE.search(body, test_m.end())
+            and (_ROW_GAP.fullmatch(gap) or _FILLER.fullmatch(gap))
+        ):
+            yield from _row(
+                doc,
+                page,
+                text,
+                body_start,
+                body,
+                test_m,
+                column_dates if not lead else [],
+                row_date,
+            )
+        else:
+            yield from _prose(doc, page, text, line_start, line, row_date)

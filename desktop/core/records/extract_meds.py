@@ -1,0 +1,232 @@
+"""Medications and dose changes from record text. Brands and regimen abbreviations become
+generic names; the dose is kept as written; the status (current, past, planned) comes from
+the nearest cue or the section heading, and drugs declined, allergies, options or
+"if ..." conditions are not taken as the patient's medications."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from desktop.core.records.dates import find_dates
+from desktop.core.records.facts import (
+    FAMILY,
+    Fact,
+    evidence,
+    nearest_cue,
+    section_at,
+    section_classes,
+    sentences,
+)
+from desktop.core.records.vocabulary import DRUG_RE, drug_generics
+
+_DOSE_CORE = (
+    r"(?:\d+(?:\.\d+)?\s*(?:mg/m2|mg/m\^2|mg/m²|mg/kg|mg|mcg|micrograms?|µg|ug|g|units|IU|mL)"
+    r"(?![A-Za-z])|AUC\s*\d+(?:\.\d+)?)"
+)
+DOSE = re.compile(
+    _DOSE_CORE
+    + r"(?:\s*(?:PO|IV|SC|SQ|IM|orally|by mouth|subcutaneous(?:ly)?|intravenous(?:ly)?|s/c)\b)?"
+    r"(?:\s*(?:once|twice|three times)?\s*(?:daily|a day|weekly|monthly|nightly|at night|"
+    r"every\s+\d+\s+(?:days|weeks|months)|every (?:day|week|month|other day)|"
+    r"q\s?\d+\s?(?:w|wk|wks|weeks|h|d)\b|BID|TID|QID|QD|OD|bd|tds|qds|q3w|q4w)\b)?"
+    r"(?:,?\s*(?:on\s+)?(?:days?\s*1\s*(?:-|–|to)\s*21(?:\s+of\s+(?:a\s+|each\s+)?28[\s-]day"
+    r" cycles?)?|\d+\s+days\s+on,?\s*(?:and\s+)?\d+\s+(?:days\s+)?off|"
+    r"3 weeks on,? (?:and )?1 week off|\(\d+/\d+\)))?",
+    re.IGNORECASE,
+)
+_DOSE_AFTER_DRUG = re.compile(
+    r"\s*(?:\([^)]{0,30}\))?\s*[:,-]?\s*(?:at\s+|dose\s+(?:of\s+)?)?(?=\d|AUC)", re.IGNORECASE
+)
+_MED_CUES = {
+    "past": re.compile(
+        r"\b(?:stopped|discontinued|completed|finished|ceased|ended|no longer|previously|prior|"
+        r"previous|was on|were on|had been on|had|received|s/p|history of|switched from|"
+        r"changed from|last dose|off|intolerant of|intolerance to|failed|progressed on|"
+        r"progression on|followed by)\b",
+        re.IGNORECASE,
+    ),
+    "current": re.compile(
+        r"\b(?:started|starting|begun|began|initiated|commenced|continues|continue|continuing|"
+        r"continued|currently|current|remains on|still on|taking|takes|resumed|restarted|"
+        r"switched to|changed to|tolerating|receiving|on treatment with|cycle \d+|C\d+D\d+|"
+        r"reduced|dose[\s-]reduced|decreased|increased|maintained on|"
+        r"on(?!\s+(?:\d|day|days|cycle|\w+day|the \d|hold))|since)\b",
+        re.IGNORECASE,
+    ),
+    "planned": re.compile(
+        r"\b(?:plan|plans|planned|will start|will begin|will receive|will be started|to start|"
+        r"to begin|to receive|to commence|scheduled|recommended|recommend|due to start|"
+        r"pending approval|to be started|prescribed today|will add|to add)\b",
+        re.IGNORECASE,
+    ),
+    "skip": re.compile(
+        r"\b(?:declined|declines|refused|refuses|allerg\w*|not|no|never|avoid|contraindicated|"
+        r"if|consider|considering|option|options|alternative|alternatives|could|would|might|"
+        r"versus|vs|candidate|eligible|instead of|rather than|discuss|discussed)\b|\?",
+        re.IGNORECASE,
+    ),
+}
+_COORDINATED = re.compile(r"[\s,/+]*(?:and|or|with|plus|&)?[\s,/+]*", re.IGNORECASE)
+_START = re.compile(r"\b(?:started|start(?:\s+date)?|began|initiated|commenced|since|from)\b", re.I)
+_STOP = re.compile(
+    r"\b(?:stopped|stop(?:\s+date)?|discontinued|completed|finished|until|ended|last dose)\b",
+    re.IGNORECASE,
+)
+
+
+def _mask(sentence: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(sentence)
+    for a, b in spans:
+        chars[a:b] = " " * (b - a)
+    return "".join(chars)
+
+
+def _start_stop(window: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for d_start, d_end, iso in find_dates(window):
+        near = window[max(0, d_start - 25) : d_start]
+        start_hit = list(_START.finditer(near))
+        stop_hit = list(_STOP.finditer(near))
+        if not start_hit and not stop_hit:  # "On 2024-03-04 she started ..."
+            after = window[d_end : d_end + 25]
+            start_hit = list(_START.finditer(after))[:1]
+            stop_hit = list(_STOP.finditer(after))[:1]
+            if start_hit and stop_hit:
+                start_hit, stop_hit = (
+                    (start_hit, [])
+                    if start_hit[0].start() < stop_hit[0].start()
+                    else ([], stop_hit)
+                )
+        if start_hit and (not stop_hit or start_hit[-1].end() > stop_hit[-1].end()):
+            out.setdefault("start", iso)
+        elif stop_hit:
+            out.setdefault("stop", iso)
+    return out
+
+
+def medications(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
+    sections = section_classes(flat)
+    for s_start, s_end in sentences(flat):
+        sentence = flat[s_start:s_end]
+        section = section_at(sections, s_start)
+        if section in ("family", "allergies") or FAMILY.search(sentence):
+            continue
+        mentions = list(DRUG_RE.finditer(sentence))
+        doses: dict[int, re.Match[str]] = {}
+        for i, m in enumerate(mentions):
+            lead = _DOSE_AFTER_DRUG.match(sentence, m.end())
+            dose = DOSE.match(sentence, lead.end()) if lead else None
+            if dose:
+                doses[i] = dose
+        masked = _mask(sentence, [d.span() for d in doses.values()])
+        previous: str | None = None
+        for i, m in enumerate(mentions):
+            status = nearest_cue(masked, m.start(), m.end(), _MED_CUES)
+            gap = (
+                masked[doses[i - 1].end() if i - 1 in doses else mentions[i - 1].end() : m.start()]
+                if i
+                else ""
+            )
+            if i and _COORDINATED.fullmatch(gap):
+                status = previous  # "started ribociclib and letrozole", "X or Y with Z"
+            previous = status
+            if status == "skip":
+                continue
+            if status is None:
+                status = {"plan": "planned", "past": "past", "current": "current"}.get(
+                    section or ""
+                )
+            lo = mentions[i - 1].end() if i else 0
+            hi = mentions[i + 1].start() if i + 1 < len(mentions) else len(sentence)
+            details = _start_stop(sentence[lo:hi])
+            if not details and len(list(find_dates(sentence))) == 1:
+                details = _start_stop(sentence)  # one date for the drugs started together
+            if status:
+                details["status"] = status
+            if i in doses:
+                details["dose"] = " ".join(doses[i].group(0).split())
+            date = details.get("start") or details.get("stop")
+            start, end = s_start + m.start(), s_start + m.end()
+            for generic in drug_generics(m):
+                yield Fact(
+                    "medication",
+                    generic,
+                    evidence(doc, page, text, start, end),
+                    date=date,
+                    details=dict(details),
+                )
+
+
+_CHANGE = re.compile(
+    r"\b(?:reduc\w*|decreas\w*|lowered|de-?escalat\w*|increas\w*|escalat\w*|held|hold|"
+    r"withheld|interrupted|paused|resumed|restarted|dose[\s-]?(?:reduction|modification|"
+    r"adjustment|change))\b",
+    re.IGNORECASE,
+)
+_CHANGE_HEDGE = re.compile(
+    r"\b(?:if|may|might|consider|considering|would|could|should|no dose|not|without|unless|"
+    r"when|whenever|guideline|per label)\b",
+    re.IGNORECASE,
+)
+_FROM = re.compile(rf"\bfrom\s+(?P<d>{_DOSE_CORE})", re.IGNORECASE)
+_TO = re.compile(rf"\b(?:to|at)\s+(?P<d>{_DOSE_CORE})", re.IGNORECASE)
+_ARROW = re.compile(rf"(?P<a>{_DOSE_CORE})\s*(?:->|→|=>)\s*(?P<b>{_DOSE_CORE})", re.IGNORECASE)
+_REASON = re.compile(
+    r"(?:\bdue to|\bd/t|\bbecause of|\bfor|\bsecondary to|\bowing to|\bgiven|\bin view of|"
+    r"\bin the setting of|\bin light of)\s+"
+    r"(?!\d+\s*(?:days?|weeks?|wks?|cycles?|months?)\b)(?!\d+\s*(?:mg|mcg))"
+    r"(?P<r>[^.;()]+?)(?=\s*(?:[,;.(]|\bthen\b|\band (?:resumed|restarted|now)\b|"
+    r"\bon\s+\d|\bon\s+[A-Z][a-z]+\s+\d|\bstarting\b|\beffective\b|$))",
+    re.IGNORECASE,
+)
+
+
+def dose_changes(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
+    last_drug: str | None = None
+    for s_start, s_end in sentences(flat):
+        sentence = flat[s_start:s_end]
+        mentions = list(DRUG_RE.finditer(sentence))
+        change = _CHANGE.search(sentence)
+        if change and not _CHANGE_HEDGE.search(sentence) and not FAMILY.search(sentence):
+            details: dict[str, str] = {}
+            arrow = _ARROW.search(sentence)
+            if arrow:
+                details["from"], details["to"] = arrow.group("a"), arrow.group("b")
+            else:
+                frm = _FROM.search(sentence, change.start())
+                to = next(
+                    (
+                        t
+                        for t in _TO.finditer(sentence, change.start())
+                        if not frm or t.start() >= frm.end()
+                    ),
+                    None,
+                )
+                if frm:
+                    details["from"] = frm.group("d")
+                if to:
+                    details["to"] = to.group("d")
+            reason = _REASON.search(sentence, change.start())
+            if reason and "to" in details:
+                details["reason"] = reason.group("r").strip()
+            date = next((iso for _, _, iso in find_dates(sentence)), None)
+            if date:
+                details["date"] = date
+            before = [m for m in mentions if m.start() < change.start()]
+            drug_match = before[-1] if before else (mentions[0] if mentions else None)
+            drug = drug_generics(drug_match)[0] if drug_match else last_drug
+            if drug and "to" in details:
+                start, end = s_start + change.start(), s_start + change.end()
+                if drug_match:
+                    start = min(start, s_start + drug_match.start())
+                    end = max(end, s_start + drug_match.end())
+                yield Fact(
+                    "dose_change",
+                    drug,
+                    evidence(doc, page, text, start, end),
+                    date=date,
+                    details={k: " ".join(v.split()) for k, v in details.items()},
+                )
+        if mentions:
+            last_drug = drug_generics(mentions[-1])[0]

@@ -1,0 +1,256 @@
+"""Fact and evidence types shared by the record extractors, and the text helpers they use:
+the evidence span, sentence bounds, soft-joined lines, section headings and status cues."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from dataclasses import field as dc_field
+
+
+@dataclass(frozen=True)
+class Evidence:
+    document: str
+    page: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One extracted fact. ``date`` is the ISO date the fact refers to (the row's date for a
+    lab value, else the document's date) when known; ``details`` holds field-specific parts
+    (a lab's test, unit and reference range; a medication's dose, start and stop dates)."""
+
+    field: str
+    value: str
+    evidence: Evidence
+    date: str | None = None
+    details: dict[str, str] = dc_field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def evidence(doc: str, page: int, text: str, start: int, end: int) -> Evidence:
+    """Evidence for ``text[start:end]``: those offsets, and the whole line(s) around them."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    return Evidence(doc, page, start, end, text[line_start:line_end].strip())
+
+
+_CONNECTOR = re.compile(
+    r"(?:[,:(/-]|\b(?:of|and|or|to|for|with|in|on|the|a|an|at|by|from|was|is|were|are|"
+    r"has|had|receptor|status|score|grade|carcinoma|reduced|started|stopped))$",
+    re.IGNORECASE,
+)
+
+
+def soft_join(text: str) -> str:
+    """The page with line breaks that fall mid-phrase turned into spaces (same length, so
+    offsets still point into the page). A break stays when the line ends a sentence or the
+    next line starts a new labelled line or row."""
+    lines = text.split("\n")
+    out = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        if i == len(lines) - 1:
+            break
+        nxt = lines[i + 1].lstrip()
+        stripped = line.rstrip()
+        joined = bool(stripped) and bool(nxt) and not stripped.endswith((".", ";", "|"))
+        if joined and "|" in nxt:
+            joined = False
+        if joined and not (nxt[0].islower() or _CONNECTOR.search(stripped)):
+            joined = False
+        out.append(" " if joined else "\n")
+    return "".join(out)
+
+
+_SENTENCE_END = re.compile(r"\.(?=\s|$)|[;!?]|\n")
+
+
+def sentences(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each sentence or line in ``text``."""
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.start() > start:
+            yield start, m.start()
+        start = m.end()
+    if start < len(text):
+        yield start, len(text)
+
+
+# Section headings change what a mention means (a drug under "Allergies", a gene under
+# "Family history"). Each maps to a class; unknown headings leave the class unchanged.
+_SECTIONS = {
+    "family": (
+        "family history",
+        "family hx",
+        "fhx",
+        "family cancer history",
+    ),
+    "allergies": ("allergies", "allergy", "drug allergies", "allergies and intolerances"),
+    "current": (
+        "current medications",
+        "medications",
+        "meds",
+        "current meds",
+        "active medications",
+        "discharge medications",
+        "medications on discharge",
+        "home medications",
+        "current treatment",
+        "current therapy",
+    ),
+    "past": (
+        "past medical history",
+        "pmh",
+        "treatment history",
+        "oncologic history",
+        "oncology history",
+        "past oncologic history",
+        "prior treatment",
+        "prior treatments",
+        "previous treatment",
+        "previous treatments",
+        "surgical history",
+        "past surgical history",
+        "psh",
+        "cancer history",
+    ),
+    "plan": (
+        "plan",
+        "assessment and plan",
+        "a/p",
+        "recommendations",
+        "recommendation",
+        "plan of care",
+        "follow-up plan",
+        "next steps",
+    ),
+    "other": (
+        "impression",
+        "findings",
+        "assessment",
+        "diagnosis",
+        "final diagnosis",
+        "discharge diagnosis",
+        "hpi",
+        "history of present illness",
+        "interval history",
+        "labs",
+        "laboratory",
+        "results",
+        "result",
+        "physical exam",
+        "exam",
+        "examination",
+        "hospital course",
+        "social history",
+        "procedures",
+        "procedure",
+        "specimen",
+        "clinical history",
+        "indication",
+        "technique",
+        "comparison",
+        "interpretation",
+        "reason for admission",
+        "reason for visit",
+        "chief complaint",
+        "subjective",
+        "objective",
+        "review of systems",
+        "vitals",
+        "comment",
+        "comments",
+        "addendum",
+        "summary",
+        "genes analyzed",
+        "genes analysed",
+    ),
+}
+_LABEL_CLASS = {label: cls for cls, labels in _SECTIONS.items() for label in labels}
+_HEADING = re.compile(r"^[ \t]*([A-Za-z][A-Za-z /&'-]{1,40}?)[ \t]*(?::|$)", re.MULTILINE)
+
+
+def section_classes(text: str) -> list[tuple[int, str]]:
+    """(offset, class) for each known heading in the page, in order."""
+    out = []
+    for m in _HEADING.finditer(text):
+        cls = _LABEL_CLASS.get(" ".join(m.group(1).lower().split()))
+        if cls:
+            out.append((m.start(), cls))
+    return out
+
+
+def section_at(sections: list[tuple[int, str]], pos: int) -> str | None:
+    current = None
+    for start, cls in sections:
+        if start > pos:
+            break
+        current = cls
+    return None if current == "other" else current
+
+
+Cues = dict[str, re.Pattern[str]]
+
+
+def nearest_cue(sentence: str, start: int, end: int, cues: Cues, reach: int = 60) -> str | None:
+    """The label of the cue nearest to ``sentence[start:end]`` (before or after it, within
+    ``reach`` characters; on a tie the longer cue wins)."""
+    best: tuple[int, int, str] | None = None
+    for label, pattern in cues.items():
+        for m in pattern.finditer(sentence):
+            if m.end() <= start:
+                dist = start - m.end()
+            elif m.start() >= end:
+                dist = m.start() - end
+            else:
+                continue
+            if dist > reach:
+                continue
+            key = (dist, -(m.end() - m.start()), label)
+            if best is None or key < best:
+                best = key
+    return best[2] if best else None
+
+
+NEGATION = re.compile(
+    r"\b(?:no|not|without|negative for|free of|absence of|denies|denied|ruled out|rule out|"
+    r"r/o|never|neither|nor)\b",
+    re.IGNORECASE,
+)
+_NOT_A_NEGATION = re.compile(
+    r"(?:no|not)\s+(?:new|change|changed|interval|significant change|further|longer|only)\b",
+    re.IGNORECASE,
+)
+_CONTRAST = re.compile(
+    r"\b(?:but|however|although|though|except|whereas|while|yet)\b|;", re.IGNORECASE
+)
+
+
+def negated_before(before: str) -> bool:
+    """Whether a negation in ``before`` (the clause up to a mention) reaches the mention."""
+    last = None
+    for m in NEGATION.finditer(before):
+        if not _NOT_A_NEGATION.match(before, m.start()):
+            last = m
+    return last is not None and not _CONTRAST.search(before[last.end() :])
+
+
+HEDGE = re.compile(
+    r"\b(?:if|whether|unless|rule out|r/o|to exclude|cannot be excluded|can not be excluded|"
+    r"indeterminate|equivocal|possible|possibly|question of|questionable|suspicious for|"
+    r"concerning for|evaluate for|assess for|would|could|might|consider|considering)\b|\?",
+    re.IGNORECASE,
+)
+FAMILY = re.compile(
+    r"\b(?:family history|mother|father|sister|brother|aunt|uncle|daughter|son|cousin|niece|"
+    r"nephew|grandmother|grandfather|relatives?|maternal|paternal|sibling)s?\b",
+    re.IGNORECASE,
+)

@@ -1,0 +1,288 @@
+"""Vocabularies for profile extraction: drug names (brands mapped to generics, regimen
+abbreviations to their drugs), lab tests and their synonyms, metastatic sites, genes and
+procedures. Canonical values here are what the extracted facts carry."""
+
+from __future__ import annotations
+
+import re
+
+# generic name -> other ways it is written (brands, abbreviations)
+DRUGS: dict[str, tuple[str, ...]] = {
+    "ribociclib": ("Kisqali",),
+    "palbociclib": ("Ibrance",),
+    "abemaciclib": ("Verzenio", "Verzenios"),
+    "trastuzumab": ("Herceptin", "Ogivri", "Kanjinti", "Trazimera", "Herzuma", "Ontruzant"),
+    "pertuzumab": ("Perjeta",),
+    "trastuzumab deruxtecan": ("Enhertu", "T-DXd", "fam-trastuzumab deruxtecan"),
+    "ado-trastuzumab emtansine": ("Kadcyla", "T-DM1", "trastuzumab emtansine"),
+    "tucatinib": ("Tukysa",),
+    "neratinib": ("Nerlynx",),
+    "lapatinib": ("Tykerb", "Tyverb"),
+    "anastrozole": ("Arimidex",),
+    "letrozole": ("Femara",),
+    "exemestane": ("Aromasin",),
+    "tamoxifen": ("Nolvadex", "Soltamox"),
+    "fulvestrant": ("Faslodex",),
+    "elacestrant": ("Orserdu",),
+    "olaparib": ("Lynparza",),
+    "talazoparib": ("Talzenna",),
+    "alpelisib": ("Piqray",),
+    "capivasertib": ("Truqap",),
+    "inavolisib": ("Itovebi",),
+    "everolimus": ("Afinitor",),
+    "sacituzumab govitecan": ("Trodelvy",),
+    "datopotamab deruxtecan": ("Datroway", "Dato-DXd"),
+    "pembrolizumab": ("Keytruda",),
+    "atezolizumab": ("Tecentriq",),
+    "denosumab": ("Xgeva", "Prolia"),
+    "zoledronic acid": ("Zometa", "Reclast", "zoledronate"),
+    "goserelin": ("Zoladex",),
+    "leuprolide": ("Lupron", "leuprorelin", "Eligard"),
+    "triptorelin": ("Trelstar", "Decapeptyl"),
+    "doxorubicin": ("Adriamycin",),
+    "epirubicin": ("Ellence",),
+    "cyclophosphamide": ("Cytoxan",),
+    "paclitaxel": ("Taxol",),
+    "nab-paclitaxel": ("Abraxane", "nab paclitaxel"),
+    "docetaxel": ("Taxotere",),
+    "carboplatin": ("Paraplatin",),
+    "cisplatin": (),
+    "capecitabine": ("Xeloda",),
+    "eribulin": ("Halaven",),
+    "gemcitabine": ("Gemzar",),
+    "vinorelbine": ("Navelbine",),
+    "fluorouracil": ("5-FU", "5-fluorouracil"),
+    "methotrexate": (),
+    "filgrastim": ("Neupogen", "Zarxio", "G-CSF"),
+    "pegfilgrastim": ("Neulasta", "Fulphila", "Udenyca"),
+    "ondansetron": ("Zofran",),
+    "granisetron": (),
+    "palonosetron": ("Aloxi",),
+    "aprepitant": ("Emend",),
+    "olanzapine": ("Zyprexa",),
+    "prochlorperazine": ("Compazine",),
+    "metoclopramide": ("Reglan",),
+    "dexamethasone": ("Decadron",),
+    "prednisone": (),
+    "loperamide": ("Imodium",),
+    "calcium and vitamin D": (),
+    "vitamin D": ("cholecalciferol",),
+    "venlafaxine": ("Effexor",),
+    "gabapentin": ("Neurontin",),
+    "metformin": (),
+    "omeprazole": (),
+    "enoxaparin": ("Lovenox",),
+    "apixaban": ("Eliquis",),
+}
+
+# regimen abbreviations (case-sensitive) -> their drugs
+REGIMENS: dict[str, tuple[str, ...]] = {
+    "AC": ("doxorubicin", "cyclophosphamide"),
+    "ddAC": ("doxorubicin", "cyclophosphamide"),
+    "EC": ("epirubicin", "cyclophosphamide"),
+    "TC": ("docetaxel", "cyclophosphamide"),
+    "TCHP": ("docetaxel", "carboplatin", "trastuzumab", "pertuzumab"),
+    "THP": ("paclitaxel", "trastuzumab", "pertuzumab"),
+    "Phesgo": ("trastuzumab", "pertuzumab"),
+    "PHESGO": ("trastuzumab", "pertuzumab"),
+}
+
+
+def _alternation(names: list[str]) -> str:
+    ordered = sorted(set(names), key=len, reverse=True)
+    return "|".join(
+        re.escape(n).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?") for n in ordered
+    )
+
+
+DRUG_NAME: dict[str, str] = {}
+for _generic, _others in DRUGS.items():
+    for _name in (_generic, *_others):
+        DRUG_NAME[_name.lower()] = _generic
+
+_DRUG_KEY = {re.sub(r"[\s-]+", "", name): generic for name, generic in DRUG_NAME.items()}
+DRUG_RE = re.compile(
+    rf"(?<![\w-])(?:(?P<drug>(?i:{_alternation(list(DRUG_NAME))}))"
+    rf"|(?P<regimen>{_alternation(list(REGIMENS))}))(?:-[a-z]{{4}})?(?![\w-])"
+)
+
+
+def drug_generics(match: re.Match[str]) -> tuple[str, ...]:
+    """The generic names a ``DRUG_RE`` match stands for."""
+    if match.group("regimen"):
+        return REGIMENS[match.group("regimen")]
+    return (_DRUG_KEY[re.sub(r"[\s-]+", "", match.group("drug").lower())],)
+
+
+# canonical lab test -> pattern (abbreviations case-sensitive, names case-insensitive)
+LAB_TESTS: tuple[tuple[str, str], ...] = (
+    ("HbA1c", r"(?i:hb\s?a1c|hemoglobin a1c|haemoglobin a1c|glycated ha?emoglobin)|A1[cC]"),
+    (
+        "ANC",
+        r"(?i:ANC)|(?i:absolute neutrophil count|absolute neutrophils?|"
+        r"neutrophils?,? abs(?:olute)?\.?|abs(?:olute)?\.? neutrophils?|neutrophil count)|"
+        r"NEUT#|Neut #|Neut abs",
+    ),
+    ("neutrophils", r"(?i:neutrophils?|neuts?|segs)"),
+    (
+        "WBC",
+        r"(?i:WBC)|(?i:white blood cells?(?: count)?|white (?:cell )?count|leu[kc]ocytes?"
+        r"(?: count)?|white blood count)",
+    ),
+    ("haemoglobin", r"(?i:hgb|hb|ha?emoglobin)"),
+    ("platelets", r"(?i:plts?|platelets?(?: count)?)"),
+    (
+        "ALT",
+        r"(?i:ALT)(?:\s*\(SGPT\))?|SGPT|"
+        r"(?i:alanine (?:amino)?transaminase|alanine aminotransferase)",
+    ),
+    (
+        "AST",
+        r"(?i:AST)(?:\s*\(SGOT\))?|SGOT|"
+        r"(?i:aspartate (?:amino)?transaminase|aspartate aminotransferase)",
+    ),
+    (
+        "bilirubin",
+        r"(?i:total bilirubin|bilirubin,? total|bilirubin|t\.? ?bili)|TBIL|T\. bili",
+    ),
+    ("creatinine", r"(?i:creatinine(?! clearance)|creat)|Cr|SCr"),
+    ("ALP", r"(?i:ALP)|(?i:alkaline phosphatase|alk\.? phos)"),
+    ("lymphocytes", r"ALC|(?i:absolute lymphocyte count|lymphocytes?|lymphs)"),
+    ("glucose", r"(?i:fasting glucose|blood glucose|glucose|blood sugar)|FBG"),
+    ("potassium", r"(?i:potassium)|K\+?(?=\s*[:|]?\s*\d)"),
+    ("sodium", r"(?i:sodium)|Na\+?(?=\s*[:|]?\s*\d)"),
+    ("CA 15-3", r"(?i:CA\s?15[-.]3|cancer antigen 15-3)"),
+    ("CA 27-29", r"(?i:CA\s?27[-.]29)"),
+    ("calcium", r"(?i:corrected calcium|calcium(?:,? corrected)?)|Ca(?=\s*[:|]?\s*\d)(?!\s*1[25])"),
+    ("eGFR", r"eGFR|(?i:estimated GFR)|GFR"),
+    ("CEA", r"CEA|(?i:carcinoembryonic antigen)"),
+    ("QTc", r"QTcF?|QTc\s*\(Fridericia\)|(?i:corrected QT(?: interval)?)"),
+    ("albumin", r"(?i:albumin)"),
+    ("magnesium", r"(?i:magnesium)|Mg(?=\s*[:|]?\s*\d)"),
+)
+LAB_RE = re.compile(
+    "(?<![A-Za-z0-9])(?:"
+    + "|".join(f"(?P<t{i}>{pattern})" for i, (_, pattern) in enumerate(LAB_TESTS))
+    + r")(?![A-Za-z0-9])"
+)
+
+
+def lab_test(match: re.Match[str]) -> str:
+    for i, (name, _) in enumerate(LAB_TESTS):
+        if match.group(f"t{i}") is not None:
+            return name
+    raise ValueError("not a lab match")
+
+
+# metastatic site -> pattern
+SITES: tuple[tuple[str, str], ...] = (
+    (
+        "bone",
+        r"bones?|bony|osseous|skeletal|skeleton|spine|spinal|vertebra[el]?|vertebral bod(?:y|ies)|"
+        r"ribs?|pelvis|pelvic bones?|sacrum|sacral|iliac|femur|femoral|sternum|sternal|"
+        r"humerus|skull|calvari(?:um|al)",
+    ),
+    ("liver", r"liver|hepatic"),
+    ("lung", r"lungs?|pulmonary"),
+    ("brain", r"brain|cerebral|cerebellar|intracranial|cerebrum"),
+    ("pleura", r"pleura|pleural"),
+    ("peritoneum", r"peritoneum|peritoneal"),
+    ("adrenal", r"adrenal(?: glands?)?"),
+    ("leptomeninges", r"leptomeninges|leptomeningeal"),
+    ("skin", r"skin|cutaneous|dermal"),
+    ("ovary", r"ovary|ovaries|ovarian"),
+    (
+        "distant lymph nodes",
+        r"(?:mediastinal|supraclavicular|hilar|retroperitoneal|cervical|para-?aortic|"
+        r"abdominal|contralateral axillary|distant|internal mammary)\s+(?:lymph\s+)?"
+        r"(?:nodes?|nodal|lymphadenopathy|adenopathy)",
+    ),
+)
+NOT_A_SITE = re.compile(
+    r"[\s-]*(?:function|enzymes?|tests?|panel|density|health|scan|protection|agents?|"
+    r"modifying|marrow|window|profile|biopsy of|window|mass index|cancer screening|"
+    r"function tests)\b",
+    re.IGNORECASE,
+)
+
+GENES = (
+    "BRCA1",
+    "BRCA2",
+    "PALB2",
+    "CHEK2",
+    "ATM",
+    "TP53",
+    "PTEN",
+    "CDH1",
+    "STK11",
+    "NF1",
+    "RAD51C",
+    "RAD51D",
+    "BARD1",
+    "BRIP1",
+    "MLH1",
+    "MSH2",
+    "MSH6",
+    "PMS2",
+    "EPCAM",
+    "NBN",
+    "PIK3CA",
+    "ESR1",
+    "AKT1",
+    "ERBB2",
+)
+TUMOUR_GENES = ("PIK3CA", "ESR1", "AKT1", "ERBB2")
+
+# canonical procedure -> pattern (order matters: the first that matches a span wins)
+PROCEDURES: tuple[tuple[str, str], ...] = (
+    (
+        "double mastectomy",
+        r"bilateral (?:\w+[\s-]+){0,2}mastectom(?:y|ies)|double mastectomy",
+    ),
+    (
+        "lumpectomy",
+        r"lumpectom(?:y|ies)|partial mastectomy|segmental mastectomy|wide local excision|"
+        r"breast[\s-]conserving surgery|\bBCS\b|re-?excision",
+    ),
+    (
+        "mastectomy",
+        r"(?:(?:simple|total|modified radical|radical|skin[\s-]sparing|nipple[\s-]sparing)\s+)?"
+        r"mastectomy",
+    ),
+    (
+        "sentinel lymph node biopsy",
+        r"sentinel (?:lymph )?node (?:biopsy|excision|mapping)|\bSLNB\b|\bSNB\b",
+    ),
+    (
+        "axillary lymph node dissection",
+        r"axillary (?:lymph )?node dissection|\bALND\b|axillary (?:clearance|dissection)",
+    ),
+    (
+        "breast reconstruction",
+        r"breast reconstruction|reconstructive surgery|(?:DIEP|TRAM|latissimus) flap|"
+        r"tissue expanders?(?: placement)?|implant[\s-]based reconstruction|reconstruction",
+    ),
+    (
+        "radiation therapy",
+        r"radiation therapy|radiotherapy|(?:whole[\s-]breast|chest wall|partial breast|"
+        r"adjuvant|palliative) (?:irradiation|radiation)|irradiation|\bXRT\b|\bSBRT\b|"
+        r"stereotactic (?:radiosurgery|body radiotherapy|radiation)|\bSRS\b|"
+        r"radiation(?! oncolog)(?! (?:induced|related|dermatitis|pneumonitis|fibrosis|recall))",
+    ),
+    (
+        "core needle biopsy",
+        r"core (?:needle )?biops(?:y|ies)|(?:ultrasound|US|stereotactic|MRI)[\s-]guided "
+        r"(?:core )?biopsy|vacuum[\s-]assisted biopsy",
+    ),
+    (
+        "port placement",
+        r"port(?:-a-cath)? (?:placement|insertion|was placed|placed)|portacath|port-a-cath|"
+        r"mediport|central venous port|chemo(?:therapy)? port",
+    ),
+    (
+        "oophorectomy",
+        r"(?:bilateral )?(?:salpingo-?)?oophorectomy|\bBSO\b",
+    ),
+    ("fine needle aspiration", r"fine[\s-]needle aspiration|\bFNA\b"),
+    ("thoracentesis", r"thoracentesis|pleural tap"),
+)
