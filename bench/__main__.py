@@ -13,7 +13,9 @@ from bench import (  # noqa: E402
     answer_latency,
     embedding_throughput,
     eval_answers,
+    extraction_quality,
     index_build,
+    records_speed,
     retrieval_quality,
     retrieval_scale,
     scope_calibration,
@@ -35,6 +37,8 @@ def main(argv: list[str]) -> int:
         embedding_throughput.run()
     if wanted("index"):
         index_build.run()
+    if wanted("extraction"):
+        extraction_quality.run()
     with temp_home() as home:
         services = build_services(load_settings())
         try:
@@ -46,6 +50,8 @@ def main(argv: list[str]) -> int:
                 scope_calibration.run(services)
             if wanted("latency"):
                 answer_latency.run(services)
+            if wanted("records"):
+                records_speed.run(services)
             if wanted("scale"):
                 retrieval_scale.run(services)
         finally:
