@@ -18,10 +18,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from desktop.core.records import importer
+from desktop.core.records.documents import document_info
 from desktop.core.records.extract import Evidence, Fact, extract
 from desktop.core.records.vault import Vault
 
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"  # bump when extraction rules change: cached facts are redone
 CORRECTIONS_BLOB = "profile/corrections"
 Action = Literal["confirm", "correct", "delete"]
 
@@ -165,16 +166,6 @@ def _fact_from_json(raw: dict) -> Fact:
     )
 
 
-def _document_info(texts: list[str]) -> tuple[str, str | None]:
-    from desktop.core.records import extract as extractor
-
-    info = getattr(extractor, "document_info", None)
-    if info is None:
-        return "Document", None
-    result = info(texts)
-    return result.kind, result.date
-
-
 def document_facts(vault: Vault, doc: importer.RecordDocument) -> tuple[DocumentLabel, list[Fact]]:
     """The document's label and facts, from the vault's cache or extracted (and cached)."""
     raw = vault.get(f"doc/{doc.id}/facts")
@@ -186,7 +177,8 @@ def document_facts(vault: Vault, doc: importer.RecordDocument) -> tuple[Document
             )
             return label, [_fact_from_json(f) for f in cached["facts"]]
     texts = importer.pages(vault, doc.id)
-    kind, date = _document_info(texts)
+    info = document_info(texts)
+    kind, date = info.kind, info.date
     label = DocumentLabel(doc.id, doc.sha256, kind, date, doc.file_name)
     facts = extract([(doc.id, texts)])
     payload = {
