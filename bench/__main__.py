@@ -39,6 +39,8 @@ def main(argv: list[str]) -> int:
         index_build.run()
     if wanted("extraction"):
         extraction_quality.run()
+        if only == {"extraction"}:
+            return 0  # needs no services
     with temp_home() as home:
         services = build_services(load_settings())
         try:
