@@ -358,7 +358,9 @@ def _sentence(fact: ProfileFact, profile: Profile) -> str:
         return f"Your records list {v}{when}."
     if fact.field == "medication":
         d = fact.details
-        bits = [d["dose"]] if d.get("dose") else []
+        changed = any(c.value == v for c in profile.by_field("dose_change"))
+        # a dose from before a recorded change would read as the current one: leave it out
+        bits = [d["dose"]] if d.get("dose") and not changed else []
         if d.get("start"):
             bits.append(f"started {d['start']}")
         if d.get("stop"):
