@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from desktop.core.records.dates import find_dates
+from desktop.core.records.dates import DATE, find_dates
 
 KINDS = (
     "Pathology report",
@@ -116,6 +116,9 @@ def _date(pages: list[str]) -> str | None:
         for start, _end, iso in find_dates(text):
             line_start = text.rfind("\n", 0, start) + 1
             before = text[max(line_start, start - 40) : start]
+            earlier = list(DATE.finditer(before))
+            if earlier:  # only the words since the previous date label this one
+                before = before[earlier[-1].end() :]
             if _BIRTH.search(before):
                 continue
             priority, nearest = 1, (-1, 0)

@@ -81,7 +81,7 @@ _MENO_NOT = re.compile(
     re.IGNORECASE,
 )
 _MENO_GENERIC = re.compile(
-    r"^\s*(?:women|woman's|patients|setting|population|females|breast cancer patients)\b",
+    r"\s*(?:women|woman's|patients|setting|population|females|breast cancer patients)\b",
     re.IGNORECASE,
 )
 _MENOPAUSE_REACHED = re.compile(
@@ -151,7 +151,7 @@ _PROC_CUES = {
     ),
     "done": re.compile(
         r"\b(?:s/p|status post|underwent|undergone|had|has had|performed|completed|done|"
-        r"was placed|placed|received|post|after|following|history of|prior|previous|"
+        r"was placed|placed|received|post|history of|prior|previous|"
         r"previously|treated with|proceeded with|went ahead with|went on to)\b",
         re.IGNORECASE,
     ),

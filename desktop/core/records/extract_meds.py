@@ -105,6 +105,18 @@ def _start_stop(window: str) -> dict[str, str]:
     return out
 
 
+def _sentence_start_stop(sentence: str) -> dict[str, str]:
+    """One date in a sentence that starts (or stops) its drugs applies to all of them."""
+    dates = list(find_dates(sentence))
+    if len(dates) != 1:
+        return {}
+    starts = bool(re.search(r"\b(?:started|began|initiated|commenced)\b", sentence, re.I))
+    stops = bool(_STOP.search(sentence))
+    if starts != stops:
+        return {"start" if starts else "stop": dates[0][2]}
+    return {}
+
+
 def medications(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
     sections = section_classes(flat)
     for s_start, s_end in sentences(flat):
@@ -140,8 +152,8 @@ def medications(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
             lo = mentions[i - 1].end() if i else 0
             hi = mentions[i + 1].start() if i + 1 < len(mentions) else len(sentence)
             details = _start_stop(sentence[lo:hi])
-            if not details and len(list(find_dates(sentence))) == 1:
-                details = _start_stop(sentence)  # one date for the drugs started together
+            if not details:
+                details = _sentence_start_stop(sentence)
             if status:
                 details["status"] = status
             if i in doses:
@@ -176,7 +188,8 @@ _REASON = re.compile(
     r"(?:\bdue to|\bd/t|\bbecause of|\bfor|\bsecondary to|\bowing to|\bgiven|\bin view of|"
     r"\bin the setting of|\bin light of)\s+"
     r"(?!\d+\s*(?:days?|weeks?|wks?|cycles?|months?)\b)(?!\d+\s*(?:mg|mcg))"
-    r"(?P<r>[^.;()]+?)(?=\s*(?:[,;.(]|\bthen\b|\band (?:resumed|restarted|now)\b|"
+    r"(?P<r>(?:[^.;()]|\.(?=\d))+?)"
+    r"(?=\s*(?:[,;(]|\.(?!\d)|\bthen\b|\band (?:resumed|restarted|now)\b|"
     r"\bon\s+\d|\bon\s+[A-Z][a-z]+\s+\d|\bstarting\b|\beffective\b|$))",
     re.IGNORECASE,
 )

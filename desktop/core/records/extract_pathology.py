@@ -77,7 +77,7 @@ HISTOLOGY: tuple[tuple[str, str], ...] = (
         r"inflammatory (?:breast )?carcinoma|inflammatory breast cancer",
     ),
     ("metaplastic carcinoma", r"metaplastic (?:breast )?carcinoma|metaplastic breast cancer"),
-    ("mucinous carcinoma", r"mucinous (?:breast )?carcinoma|colloid carcinoma"),
+    ("mucinous carcinoma", r"mucinous (?:\(colloid\) )?(?:breast )?carcinoma|colloid carcinoma"),
     ("tubular carcinoma", r"tubular (?:breast )?carcinoma"),
     ("invasive micropapillary carcinoma", r"(?:invasive )?micropapillary carcinoma"),
     ("papillary carcinoma", r"(?<!micro)papillary carcinoma"),
@@ -111,10 +111,10 @@ def _intensity(tail: str) -> str | None:
     return f"{first} to {second}" if second and second != first else first
 
 
-def _receptors(doc: str, page: int, text: str) -> Iterator[Fact]:
+def _receptors(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
     for name, pattern in _RECEPTOR.items():
         for m in re.finditer(
-            rf"({pattern})\s*(\(\w+\))?\s*[:\-]?\s*([^\n.;]{{0,60}})", text, re.IGNORECASE
+            rf"({pattern})\s*(\(\w+\))?\s*[:\-]?\s*([^\n.;]{{0,60}})", flat, re.IGNORECASE
         ):
             tail = m.group(m.lastindex or 0)
             if name == "er":
@@ -163,23 +163,23 @@ def her2_category(ihc: str | None, ish: str | None, ultralow: bool) -> str | Non
     return None
 
 
-def _her2(doc: str, page: int, text: str) -> Iterator[Fact]:
+def _her2(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
     ihc = ish = None
     ihc_ev = ish_ev = None
-    for m in _HER2_IHC.finditer(text):
+    for m in _HER2_IHC.finditer(flat):
         ihc = f"{m.group(1)}+" if m.group(1) else "0"
         if ihc == "0+":
             ihc = "0"
         ihc_ev = evidence(doc, page, text, m.start(), m.end())
         yield Fact("her2_ihc", ihc, ihc_ev)
         break
-    for m in _ISH.finditer(text):
+    for m in _ISH.finditer(flat):
         word = m.group(2).lower()
         ish = "amplified" if word in ("amplified", "positive") else "not amplified"
         ish_ev = evidence(doc, page, text, m.start(), m.end())
         yield Fact("her2_ish", ish, ish_ev)
         break
-    category = her2_category(ihc, ish, bool(_ULTRALOW.search(text)))
+    category = her2_category(ihc, ish, bool(_ULTRALOW.search(flat)))
     if category and (ihc_ev or ish_ev):
         yield Fact("her2_category", category, ish_ev or ihc_ev)  # type: ignore[arg-type]
 
@@ -203,7 +203,7 @@ def _histology(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
 
 def extract_pathology(doc: str, page: int, text: str, flat: str) -> list[Fact]:
     """Biomarker and pathology facts on one page (``flat``: the page, soft-joined)."""
-    facts: list[Fact] = [*_receptors(doc, page, flat), *_her2(doc, page, flat)]
+    facts: list[Fact] = [*_receptors(doc, page, text, flat), *_her2(doc, page, text, flat)]
     for m in _KI67.finditer(flat):
         facts.append(Fact("ki67_percent", m.group(1), evidence(doc, page, text, *m.span())))
     for m in _GRADE.finditer(flat):
