@@ -71,6 +71,8 @@ class RecordsPane(QWidget):
         self.patient = QComboBox()
         self.patient.setAccessibleName("Patient")
         self.new_button = QPushButton("New patient…")
+        self.delete_patient_button = QPushButton("Delete patient…")
+        self.delete_patient_button.setAccessibleName("Delete this patient and all her records")
         self.unlock_button = QPushButton("Unlock")
         self.unlock_button.setAccessibleName("Unlock or lock the patient's records")
         self.import_button = QPushButton("Import records…")
@@ -89,6 +91,7 @@ class RecordsPane(QWidget):
         top.addWidget(self.patient, 1)
         top.addWidget(self.unlock_button)
         top.addWidget(self.new_button)
+        top.addWidget(self.delete_patient_button)
 
         self.documents = QListWidget()
         self.documents.setAccessibleName("Documents")
@@ -146,6 +149,7 @@ class RecordsPane(QWidget):
 
         self.unlock_button.clicked.connect(self.toggle_lock)
         self.new_button.clicked.connect(self.create_patient)
+        self.delete_patient_button.clicked.connect(self.confirm_delete_patient)
         self.import_button.clicked.connect(self.choose_files)
         self.remove_button.clicked.connect(self.remove_selected_document)
         self.facts.currentItemChanged.connect(self._on_fact_selected)
@@ -179,15 +183,32 @@ class RecordsPane(QWidget):
         self.patient.blockSignals(True)
         self.patient.clear()
         for pid in patient_ids(self.settings.home):
-            # names are encrypted: until unlocked a patient shows by her opaque id
-            name = self.session.display_name if self._is_open(pid) else f"Patient {pid[:6]}…"
-            self.patient.addItem(name, pid)
+            self.patient.addItem(self._name(pid), pid)
         if current is not None:
             index = self.patient.findData(current)
             if index >= 0:
                 self.patient.setCurrentIndex(index)
         self.patient.blockSignals(False)
         self._update_controls()
+
+    def _name(self, pid: str) -> str:
+        """Names are encrypted: a keyring vault's name is read without asking; a passphrase
+        vault shows by its opaque id until unlocked."""
+        from desktop.core.records.keys import KeyringWrapper, VaultKeyError
+        from desktop.core.records.vault import Vault, VaultError, read_header, vaults_dir
+
+        if self._is_open(pid):
+            return self.session.display_name  # type: ignore[union-attr]
+        try:
+            if read_header(vaults_dir(self.settings.home) / pid).get("key_source") == "keyring":
+                vault = Vault.open(self.settings.home, pid, KeyringWrapper())
+                try:
+                    return vault.display_name
+                finally:
+                    vault.close()
+        except (VaultKeyError, VaultError, OSError):
+            pass
+        return f"Patient {pid[:6]}… (locked)"
 
     def _is_open(self, pid: str) -> bool:
         return (
@@ -201,6 +222,7 @@ class RecordsPane(QWidget):
         self.unlock_button.setText("Lock" if unlocked else "Unlock")
         self.unlock_button.setEnabled(has_patient and not running and self._embed is not None)
         self.new_button.setEnabled(not running and self._embed is not None)
+        self.delete_patient_button.setEnabled(has_patient and not running)
         self.patient.setEnabled(not running)
         self.import_button.setEnabled(unlocked and not running)
         self.remove_button.setEnabled(unlocked and not running)
@@ -315,6 +337,35 @@ class RecordsPane(QWidget):
         self._open(session)
         self.refresh_patients()
         self.patient.setCurrentIndex(self.patient.findData(session.patient_id))
+
+    def confirm_delete_patient(self) -> None:
+        pid = self.patient.currentData()
+        if not pid:
+            return
+        typed, ok = QInputDialog.getText(
+            self,
+            "Delete patient",
+            "This destroys the key and every record of this patient, for good.\n"
+            f"Type {pid} to confirm:",
+        )
+        if ok and typed.strip() == pid:
+            self.delete_patient(pid)
+
+    def delete_patient(self, patient_id: str) -> None:
+        from desktop.core.records.access import wrapper_to_destroy
+        from desktop.core.records.vault import VaultError, destroy
+
+        if self.session is not None and self.session.patient_id == patient_id:
+            self.lock()
+        try:
+            destroy(
+                self.settings.home, patient_id, wrapper_to_destroy(self.settings.home, patient_id)
+            )
+        except (VaultError, OSError) as exc:
+            self._fail(f"could not delete the patient: {exc}")
+            return
+        self.state.setText("The patient and her records were destroyed.")
+        self.refresh_patients()
 
     # -- importing -------------------------------------------------------------------------
     def choose_files(self) -> None:

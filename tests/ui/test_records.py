@@ -99,6 +99,19 @@ def test_evidence_edit_and_lock_unlock(qtbot, window, tmp_path: Path) -> None:
     assert fixed.value == "2+" and fixed.source == "corrected"  # the correction persisted
 
 
+def test_delete_patient_destroys_her_vault(qtbot, window, lantern_home: Path) -> None:
+    from desktop.core.records.vault import patient_ids
+
+    window.records.create_patient_named("Test Patient")
+    pid = window.records.session.patient_id  # type: ignore[union-attr]
+    assert window.records.patient.count() == 1
+    window.records.delete_patient(pid)
+    assert window.records.session is None
+    assert pid not in patient_ids(lantern_home)
+    assert window.records.patient.count() == 0
+    assert not window.records.unlock_button.isEnabled()
+
+
 def test_idle_lock(qtbot, window, tmp_path: Path) -> None:
     window.records.create_patient_named("Test Patient")
     session = window.records.session
