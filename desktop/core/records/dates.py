@@ -42,14 +42,14 @@ def _iso(year: int, month: int, day: int) -> str | None:
         return None
 
 
-def _from_match(m: re.Match[str]) -> str | None:
+def _from_match(m: re.Match[str], day_first: bool = False) -> str | None:
     if m.group("iy"):
         return _iso(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
     if m.group("ny"):
         a, b, year = int(m.group("a")), int(m.group("b")), int(m.group("ny"))
         if m.group("sep") == ".":  # 22.08.2024: day first
             return _iso(year, b, a)
-        if a > 12:  # 22/08/2024: only day-first reading is possible
+        if a > 12 or day_first:  # 22/08/2024, or a text that writes dates day-first
             return _iso(year, b, a)
         return _iso(year, a, b)  # 08/22/2024 and ambiguous ones: US month-first
     if m.group("dy"):
@@ -60,9 +60,14 @@ def _from_match(m: re.Match[str]) -> str | None:
 
 
 def find_dates(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, ISO date) for each valid date in ``text``."""
-    for m in DATE.finditer(text):
-        iso = _from_match(m)
+    """(start, end, ISO date) for each valid date in ``text``. Ambiguous numeric dates
+    (03/04/2024) are read month-first, unless the text writes another one day-first."""
+    matches = list(DATE.finditer(text))
+    day_first = any(
+        m.group("ny") and m.group("sep") != "." and int(m.group("a")) > 12 for m in matches
+    )
+    for m in matches:
+        iso = _from_match(m, day_first)
         if iso:
             yield m.start(), m.end(), iso
 

@@ -42,7 +42,7 @@ _FILLER = re.compile(
 _ROW_GAP = re.compile(r"[\s|:=,]*(?:\([^)]{0,20}\))?[\s|:=,]*")
 _AFTER_VALUE_SKIP = re.compile(
     r"^\s*(?:x|×|times)\s*(?:ULN|upper|normal)|^\s*-\s*\d|^\s*(?:days?|weeks?|months?|years?|"
-    r"cycles?|mg|hours?)\b",
+    r"cycles?|mg(?!\s*/)|hours?)\b",
     re.IGNORECASE,
 )
 _HEADER_HINT = re.compile(
@@ -174,11 +174,18 @@ def _row(
                 details=_details(test, unit, rng, flag, value),
             )
         return
-    first = next((t for t in values if t[0] == "value" and t[1]), None)
+    numeric = [t for t in tokens if t[0] in ("value", "range") and t[1]]
+    bound = numeric[0] if numeric and numeric[0][0] == "range" else None
+    if bound and bound[1] and bound[1].group(0)[0] in "<>≤≥" and len(numeric) <= 2:
+        # "eGFR >90 mL/min": a value written as a bound
+        first: tuple | None = ("value", bound[1], bound[2])
+        ranges = [t[1].group(0) for t in numeric[1:] if t[0] == "range" and t[1]]
+    else:
+        first = next((t for t in values if t[0] == "value" and t[1]), None)
     if first is None or first[1] is None:
         return
     kind, m, offset = first
-    value = m.group("value") or m.group(0)
+    value = m.groupdict().get("value") or m.group(0)
     if _AFTER_VALUE_SKIP.match(rest[offset + m.end() :]):
         return
     flag = m.groupdict().get("vflag") or (flags[0] if flags else None)

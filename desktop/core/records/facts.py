@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from dataclasses import field as dc_field
 
+from desktop.core.records.vocabulary import LAB_RE
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -64,8 +66,9 @@ def soft_join(text: str) -> str:
         joined = bool(stripped) and bool(nxt) and not stripped.endswith((".", ";", "|"))
         if joined and "|" in nxt:
             joined = False
-        if joined and not (nxt[0].islower() or _CONNECTOR.search(stripped)):
-            joined = False
+        if joined and not _CONNECTOR.search(stripped):
+            # a lowercase start continues the phrase, unless it is the next lab row ("eGFR")
+            joined = nxt[0].islower() and not LAB_RE.match(nxt)
         out.append(" " if joined else "\n")
     return "".join(out)
 
