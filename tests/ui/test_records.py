@@ -23,7 +23,9 @@ PATHOLOGY = (
 
 
 @pytest.fixture
-def window(qtbot, services):
+def window(qtbot, services, monkeypatch):
+    # passphrase vaults whatever keyring the machine has, so a wrong passphrase can be tested
+    monkeypatch.setattr("desktop.core.records.access.usable_keyring", lambda: None)
     win = MainWindow(load_settings(), services_factory=lambda: iter([services]))
     qtbot.addWidget(win)
     win.show()
