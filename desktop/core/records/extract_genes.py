@@ -68,6 +68,20 @@ _TUMOUR = re.compile(
 )
 
 
+# a negation in the same clause before a result word turns it around: "did not find a
+# (pathogenic) variant in BRCA1 or BRCA2" is a negative result, not six positive ones
+_NEGATED = re.compile(
+    r"\b(?:not|no|never|without|neither|nor|didn't|did\s+not|cannot)\b[^,;:.()]*?\(?$|"
+    r"\b(?:not|no|never|without|didn't)\b[^,;:.]{0,40}$",
+    re.IGNORECASE,
+)
+
+
+def _negated(sentence: str, result_start: int) -> bool:
+    before = sentence[max(0, result_start - 60) : result_start]
+    return bool(_NEGATED.search(before))
+
+
 def _genes(token: str) -> tuple[str, ...]:
     token = token.replace(" ", "")
     if token in ("BRCA", "BRCA1/2", "BRCA1and2", "BRCA1&2"):
@@ -113,6 +127,8 @@ def genes(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
                 ),
             )
             kind = nearest.lastgroup or "mut"
+            if kind != "neg" and _negated(sentence, nearest.start()):
+                kind = "neg"
             value = _RESULT_VALUE[kind]
             bare = m.group("gene").replace(" ", "") == "BRCA"
             if bare and value != "no variant detected":

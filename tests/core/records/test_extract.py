@@ -91,3 +91,26 @@ def test_her2_categories() -> None:
     assert her2_category("1+", None, False) == "low"
     assert her2_category("0", None, True) == "ultralow"
     assert her2_category("0", None, False) == "zero"
+
+
+@pytest.mark.parametrize(
+    "text, genes, result",
+    [
+        (
+            "Germline testing did not identify a pathogenic variant in PALB2 or CHEK2.",
+            {"PALB2", "CHEK2"},
+            "no variant detected",
+        ),
+        ("We found no disease-causing mutation in ATM.", {"ATM"}, "no variant detected"),
+        (
+            "Although not tested before, a pathogenic variant in BRCA2 (c.5946delT) was found "
+            "on germline testing.",
+            {"BRCA2"},
+            "pathogenic variant",
+        ),
+    ],
+)
+def test_negated_gene_results_are_negative(text: str, genes: set[str], result: str) -> None:
+    facts = [f for f in extract([("g", [text])]) if f.field == "gene"]
+    assert {f.value for f in facts} == genes
+    assert {f.details["result"] for f in facts} == {result}
