@@ -74,3 +74,15 @@ def test_misspelled_drug_finds_the_drug(services) -> None:
 def test_empty_question_is_refused(services) -> None:
     with pytest.raises(QuestionError):
         services.engine.ask("   ")
+
+
+def test_where_things_stand_follows_the_sections_status(services) -> None:
+    answer = services.engine.ask("What is CAR-T cell therapy for breast cancer?")
+    standing = next(s for s in answer.sections if s.heading == "Where things stand")
+    assert "investigational" in standing.markdown or "still being studied" in standing.markdown
+    learn = next(s for s in answer.sections if s.heading == "Where to learn more")
+    assert "ClinicalTrials.gov" in learn.markdown
+    plain = services.engine.ask("What is a lumpectomy?")
+    standing = next(s for s in plain.sections if s.heading == "Where things stand")
+    assert "standard care" in standing.markdown
+    assert "ClinicalTrials.gov" not in plain.answer_markdown

@@ -48,8 +48,11 @@ def test_a_personal_question_cites_record_and_guideline(services, her2_low_patie
     answer = services.engine.ask("What does HER2-low mean for me?", personal)
     kinds = {c.kind for c in answer.citations}
     assert kinds == {"guideline", "record"}
-    mine = answer.sections[0]
-    assert mine.heading.startswith("For you")
+    headings = [s.heading for s in answer.sections]
+    mine = next(s for s in answer.sections if s.heading.startswith("For you"))
+    order = ["In short", "More detail", "Where things stand", mine.heading]
+    order += ["Questions to ask your care team", "Where to learn more"]
+    assert [h for h in headings if h in order] == order  # the order, none padded
     record_ids = {c.id for c in answer.citations if c.kind == "record"}
     for line in mine.markdown.splitlines():
         assert line.startswith("- Your records"), line  # her facts, said as her facts
@@ -58,7 +61,8 @@ def test_a_personal_question_cites_record_and_guideline(services, her2_low_patie
     record = next(c for c in answer.citations if c.kind == "record")
     assert "p. 1" in record.locator and "pathology" not in record.source.lower()
     assert "pathology.txt" not in answer.to_json()  # file names stay out of answers
-    for section in answer.sections[1:]:  # guideline text is never presented as hers
+    others = [s for s in answer.sections if s is not mine]
+    for section in others:  # guideline text is never presented as hers
         assert "Your records" not in section.markdown
         assert not any(f"[{i}]" in section.markdown for i in record_ids)
 
@@ -110,6 +114,6 @@ def test_conflicting_record_values_are_shown_not_resolved(services) -> None:
         ),
     )
     answer = services.engine.ask("what is my her2 ihc score", PersonalContext(profile))
-    mine = answer.sections[0].markdown
+    mine = next(s for s in answer.sections if s.heading.startswith("For you")).markdown
     assert "do not agree" in mine and "1+" in mine and "2+" in mine
     assert "care team" in mine

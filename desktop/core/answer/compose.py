@@ -100,6 +100,36 @@ def _select(cands: list[Candidate], shown: list[Candidate], max_sentences: int) 
     return sorted(chosen, key=lambda c: (c.rank, c.position))
 
 
+STANDING_HEADING = "Where things stand"
+CARE_TEAM_HEADING = "Questions to ask your care team"
+TRIALS_LINE = (
+    "U.S. National Library of Medicine: [ClinicalTrials.gov](https://clinicaltrials.gov), "
+    "the public register of clinical trials (search by condition, treatment and place)"
+)
+_STATUS_TEXT = {
+    "standard": "described in its sources as standard care",
+    "investigational": (
+        "investigational: it is being studied in clinical trials and is not standard care"
+    ),
+    "mixed": "partly standard care and partly still being studied; the detail above says which",
+}
+
+
+def _where_things_stand(cited: Sequence[tuple[GuidelineSection, int]]) -> str:
+    """One line per cited section: its status as the pack records it (from its sources)."""
+    lines = []
+    for section, cid in cited:
+        text = _STATUS_TEXT.get(section.status)
+        if text and not section.locator:  # imported PDFs carry no status
+            lines.append(f"- {section.title}: {text} [{cid}].")
+    return "\n".join(lines)
+
+
+def _about_trials(section: GuidelineSection) -> bool:
+    labels = " ".join((section.id, section.title, *section.tags)).lower()
+    return "trial" in labels or section.status == "investigational"
+
+
 def _source_line(section: GuidelineSection) -> str:
     return "; ".join(f"{s.org}, {s.title} ({s.year})" for s in section.sources[:2])
 
@@ -181,15 +211,19 @@ def compose(
             Section("More detail", " ".join(f"{c.text} [{citation_ids[c.rank]}]" for c in detail))
         )
 
+    standing = _where_things_stand(
+        [(hits[r].section, citation_ids[r]) for r in sorted(citation_ids)]
+    )
+    if standing:
+        sections.append(Section(STANDING_HEADING, standing))
+
     care_team: list[str] = []
     for rank in sorted(citation_ids):
         for q in hits[rank].section.care_team_questions[: 3 if rank == 0 else 1]:
             if q not in care_team:
                 care_team.append(q)
     if care_team:
-        sections.append(
-            Section("Questions to ask your care team", "\n".join(f"- {q}" for q in care_team))
-        )
+        sections.append(Section(CARE_TEAM_HEADING, "\n".join(f"- {q}" for q in care_team)))
     if citations:
         learn = []
         for rank in sorted(citation_ids):
@@ -198,6 +232,8 @@ def compose(
                 line = f"- {s.org}: {title} ({s.year})"
                 if line not in learn:
                     learn.append(line)
+        if any(_about_trials(hits[r].section) for r in citation_ids):
+            learn.append(f"- {TRIALS_LINE}")
         sections.append(Section("Where to learn more", "\n".join(learn)))
 
     used = {hits[r].section.key for r in citation_ids}

@@ -16,7 +16,7 @@ from desktop.core.answer.analyze import (
     out_of_scope_by_rule,
     out_of_scope_clarification,
 )
-from desktop.core.answer.compose import compose, render_markdown
+from desktop.core.answer.compose import CARE_TEAM_HEADING, compose, render_markdown
 from desktop.core.answer.personal import PersonalContext
 from desktop.core.answer.schema import Answer
 from desktop.core.knowledge.index import GuidelineIndex, Progress
@@ -122,8 +122,12 @@ class AnswerEngine:
             mine, record_citations = personal.for_you(
                 query.search_text, retrieval.query_vector, hits, len(citations) + 1
             )
-            if mine is not None:
-                sections = [mine, *sections]
+            if mine is not None:  # after what it means in general, before the questions
+                at = next(
+                    (i for i, s in enumerate(sections) if s.heading == CARE_TEAM_HEADING),
+                    len(sections),
+                )
+                sections = [*sections[:at], mine, *sections[at:]]
                 citations = [*citations, *record_citations]
         timings = dict(retrieval.timings_ms)
         timings["compose"] = (time.perf_counter() - t_retrieved) * 1000
