@@ -3,9 +3,11 @@ unambiguous day-first numeric dates, dotted European dates, month names), as ISO
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 from collections.abc import Iterator
+from contextvars import ContextVar
 
 _MONTHS = {
     "jan": 1,
@@ -59,13 +61,59 @@ def _from_match(m: re.Match[str], day_first: bool = False) -> str | None:
     return _iso(int(m.group("my")), month, int(m.group("md")))
 
 
+# the document's reading of ambiguous numeric dates, set by ``document_order`` (None: unknown)
+_DAY_FIRST: ContextVar[bool | None] = ContextVar("day_first", default=None)
+
+# spellings and markers of documents written where dates are day-first (UK, Ireland,
+# Australia, New Zealand, India; not Canada, which writes both); two different ones are needed
+_DAY_FIRST_MARKERS = re.compile(
+    r"\b(?:NHS|FBC|U&Es?|NSW|QLD|HSE|Eircode|MBBS|(?i:oestrogen|haem\w+|anaemi\w+|oedema\w*|"
+    r"diarrhoea\w*|paracetamol|amenorrho\w+|programme|organis\w+|hospitalis\w+|recognis\w+|"
+    r"randomis\w+|paediatric|gynaecolog\w+))\b"
+)
+
+
+def _numeric_order(matches: list[re.Match[str]]) -> bool | None:
+    """True when a numeric date is unambiguously day-first (22/08/2024), False when one is
+    unambiguously month-first (08/22/2024), None when neither or both."""
+    numeric = [m for m in matches if m.group("ny") and m.group("sep") != "."]
+    day = any(int(m.group("a")) > 12 >= int(m.group("b")) for m in numeric)
+    month = any(int(m.group("b")) > 12 >= int(m.group("a")) for m in numeric)
+    return day if day != month else None
+
+
+def document_day_first(pages: list[str]) -> bool | None:
+    """Whether a document writes numeric dates day-first: an unambiguous date decides
+    (if its dates disagree, None); otherwise two different UK/Irish/Australian/Indian
+    spellings or markers say day-first; otherwise None (read month-first)."""
+    text = "\n".join(pages)
+    order = _numeric_order(list(DATE.finditer(text)))
+    if order is not None:
+        return order
+    if any(m.group("ny") and m.group("sep") != "." for m in DATE.finditer(text)):
+        markers = {m.group(0).lower() for m in _DAY_FIRST_MARKERS.finditer(text)}
+        if len(markers) >= 2:
+            return True
+    return None
+
+
+@contextlib.contextmanager
+def document_order(day_first: bool | None) -> Iterator[None]:
+    """Within the block, ambiguous numeric dates are read as the document writes them."""
+    token = _DAY_FIRST.set(day_first)
+    try:
+        yield
+    finally:
+        _DAY_FIRST.reset(token)
+
+
 def find_dates(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, ISO date) for each valid date in ``text``. Ambiguous numeric dates
-    (03/04/2024) are read month-first, unless the text writes another one day-first."""
+    (03/04/2024) are read month-first, unless the text writes another one day-first or the
+    document being read writes them day-first (``document_order``)."""
     matches = list(DATE.finditer(text))
-    day_first = any(
-        m.group("ny") and m.group("sep") != "." and int(m.group("a")) > 12 for m in matches
-    )
+    order = _numeric_order(matches)
+    day_first = bool(_DAY_FIRST.get()) if order is None else order
     for m in matches:
         iso = _from_match(m, day_first)
         if iso:

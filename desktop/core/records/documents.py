@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from desktop.core.records.dates import DATE, find_dates
+from desktop.core.records.dates import DATE, document_day_first, document_order, find_dates
 
 KINDS = (
     "Pathology report",
@@ -135,5 +135,7 @@ def _date(pages: list[str]) -> str | None:
 
 
 def document_info(pages: list[str]) -> DocumentInfo:
-    """The document's kind (one of ``KINDS``) and its date as ISO, from its page texts."""
-    return DocumentInfo(_kind(pages), _date(pages))
+    """The document's kind (one of ``KINDS``) and its date as ISO, from its page texts
+    (ambiguous numeric dates read as the document writes them)."""
+    with document_order(document_day_first(pages)):
+        return DocumentInfo(_kind(pages), _date(pages))

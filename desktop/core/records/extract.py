@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from desktop.core.records.dates import document_day_first, document_order
 from desktop.core.records.documents import DocumentInfo, document_info
 from desktop.core.records.extract_clinical import menopausal_status, metastatic_sites, procedures
 from desktop.core.records.extract_genes import genes
@@ -73,17 +74,25 @@ def extract(documents: Iterable[tuple[str, list[str]]]) -> list[Fact]:
     values are all kept."""
     out: list[Fact] = []
     for doc, pages in documents:
-        doc_date = document_info(pages).date
-        for page_no, text in enumerate(pages, start=1):
-            kept: dict[tuple, int] = {}
-            for fact in extract_page(doc, page_no, text, doc_date):
-                key = _key(fact)
-                if key not in kept:
-                    kept[key] = len(out)
-                    out.append(fact)
-                    continue
-                first = out[kept[key]]
-                details = {**fact.details, **first.details}
-                date = first.date if first.date != doc_date else fact.date
-                out[kept[key]] = Fact(first.field, first.value, first.evidence, date, details)
+        with document_order(document_day_first(pages)):
+            out.extend(_document_facts(doc, pages))
+    return out
+
+
+def _document_facts(doc: str, pages: list[str]) -> list[Fact]:
+    """The facts of one document (ambiguous dates already read as the document writes them)."""
+    out: list[Fact] = []
+    doc_date = document_info(pages).date
+    for page_no, text in enumerate(pages, start=1):
+        kept: dict[tuple, int] = {}
+        for fact in extract_page(doc, page_no, text, doc_date):
+            key = _key(fact)
+            if key not in kept:
+                kept[key] = len(out)
+                out.append(fact)
+                continue
+            first = out[kept[key]]
+            details = {**fact.details, **first.details}
+            date = first.date if first.date != doc_date else fact.date
+            out[kept[key]] = Fact(first.field, first.value, first.evidence, date, details)
     return out
