@@ -35,6 +35,8 @@ class Settings:
     top_sections: int = 3
     max_answer_sentences: int = 8
     lock_after_minutes: int = 15  # an unlocked patient's records lock after this idle time
+    keep_history_without_patient: bool = False  # opt-in: history.jsonl in the data folder
+    font_size: int = 11  # points, for the answer and the question box
     log_level: str = "WARNING"
 
     @property
@@ -74,6 +76,14 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
             if number < 1:
                 raise ValueError
             return number
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.lower() in ("1", "true", "yes", "on"):
+                return True
+            if isinstance(value, str) and value.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError
         if kind == "str":
             if not isinstance(value, str):
                 raise TypeError

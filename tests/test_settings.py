@@ -48,3 +48,15 @@ def test_bad_settings_file_gives_clear_error(
 def test_bad_environment_value(lantern_home: Path) -> None:
     with pytest.raises(SettingsError, match="environment"):
         load_settings({"LANTERN_HOME": str(lantern_home), "LANTERN_TOP_SECTIONS": "0"})
+
+
+def test_boolean_settings(tmp_path) -> None:
+    from desktop.settings import SettingsError, load_settings
+
+    env = {"LANTERN_HOME": str(tmp_path), "LANTERN_KEEP_HISTORY_WITHOUT_PATIENT": "yes"}
+    assert load_settings(env).keep_history_without_patient is True
+    env["LANTERN_KEEP_HISTORY_WITHOUT_PATIENT"] = "maybe"
+    with pytest.raises(SettingsError, match="keep_history_without_patient"):
+        load_settings(env)
+    (tmp_path / "settings.toml").write_text("keep_history_without_patient = true\n")
+    assert load_settings({"LANTERN_HOME": str(tmp_path)}).keep_history_without_patient

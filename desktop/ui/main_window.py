@@ -7,13 +7,14 @@ import sys
 import time
 
 from PySide6.QtCore import Qt, QThread, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QPlainTextEdit,
     QProgressBar,
@@ -29,6 +30,7 @@ from desktop.core.knowledge.index import Progress
 from desktop.settings import Settings
 from desktop.ui import worker as workers
 from desktop.ui.answer_view import AnswerView
+from desktop.ui.history_pane import HistoryPane
 from desktop.ui.records_pane import RecordsPane
 from desktop.ui.side_panes import RelatedPane, SourcesPane
 
@@ -128,6 +130,19 @@ class MainWindow(QMainWindow):
         self.tabs.setAccessibleName("Areas")
         self.tabs.addTab(self.splitter, "Ask")
         self.tabs.addTab(self.records, "Records")
+        self.history = HistoryPane()
+        self.tabs.addTab(self.history, "History")
+        self.history.reopen.connect(self.show_previous)
+        self._default_history()
+        self.find_bar = QLineEdit()
+        self.find_bar.setAccessibleName("Find in the answer")
+        self.find_bar.setPlaceholderText("Find in the answer (Enter: next, Esc: close)")
+        self.find_bar.setVisible(False)
+        self.find_bar.returnPressed.connect(self.find_next)
+        left_layout.insertWidget(left_layout.indexOf(self.answer_view), self.find_bar)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.show_find)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.stop)
+        self.apply_font_size(settings.font_size)
         self.patient_label = QLabel("Answers use the guidelines only (no patient unlocked).")
         self.patient_label.setAccessibleName("Personalisation")
         self.patient_label.setWordWrap(True)
@@ -242,16 +257,24 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         self.progress.setFormat("Done")
-        self.urgent_banner.setVisible(item.urgent is not None)
-        self.urgent_banner.setText(f"Urgent: {item.urgent.message}" if item.urgent else "")
-        self.answer_view.show_answer(item)
-        self.sources.show_citations(item.citations)
-        self.related.show_related(item.related_questions)
+        self._show(item)
+        try:
+            self.history.history.add(item)
+            self.history.refresh()
+        except Exception as exc:  # a locked vault or a full disk must not lose the answer
+            self.statusBar().showMessage(f"The answer was not saved to the history: {exc}")
         elapsed = (time.perf_counter() - self._started) * 1000
         self.statusBar().showMessage(
             f"Answered from {len(item.citations)} source(s) in {elapsed:.0f} ms ({item.mode})."
         )
         self.answer_ready.emit(item)
+
+    def _show(self, item: Answer) -> None:
+        self.urgent_banner.setVisible(item.urgent is not None)
+        self.urgent_banner.setText(f"Urgent: {item.urgent.message}" if item.urgent else "")
+        self.answer_view.show_answer(item)
+        self.sources.show_citations(item.citations)
+        self.related.show_related(item.related_questions)
 
     def _on_answer_failed(self, message: str) -> None:
         if self.sender() is not self._answer_worker:
@@ -307,13 +330,87 @@ class MainWindow(QMainWindow):
 
     # -- records ---------------------------------------------------------------------------
     def _on_patient_changed(self, session: object) -> None:
-        if session is None:
+        from desktop.core.answer.history import VaultHistory
+        from desktop.core.records.session import PatientSession
+
+        if not isinstance(session, PatientSession) or session.locked:
             self.patient_label.setText("Answers use the guidelines only (no patient unlocked).")
-        else:
-            name = getattr(session, "display_name", "")
-            self.patient_label.setText(
-                f"Answers are personalised with {name}'s records (shown under 'For you')."
+            self._default_history()
+            return
+        name = session.display_name
+        self.patient_label.setText(
+            f"Answers are personalised with {name}'s records (shown under 'For you')."
+        )
+        if not isinstance(self.history.history, VaultHistory) or (
+            self.history.history.vault is not session.vault
+        ):
+            self.history.set_history(
+                VaultHistory(session.vault), f"Kept encrypted in {name}'s records."
             )
+
+    def _default_history(self) -> None:
+        from desktop.core.answer.history import FileHistory, MemoryHistory
+
+        if self.settings.keep_history_without_patient:
+            self.history.set_history(
+                FileHistory(self.settings.home / "history.jsonl"),
+                "Kept on this computer (you turned history on; no patient unlocked).",
+            )
+        else:
+            self.history.set_history(
+                MemoryHistory(), "Kept for this session only (no patient unlocked)."
+            )
+
+    def show_previous(self, answer: object) -> None:
+        """Show an answer from the history again (not asked again, not stored again)."""
+        if not isinstance(answer, Answer):
+            return
+        self.tabs.setCurrentWidget(self.splitter)
+        self.question.setPlainText(answer.question)
+        self._show(answer)
+        self.statusBar().showMessage("Showing an earlier answer from the history.")
+
+    # -- keyboard --------------------------------------------------------------------------
+    def show_find(self) -> None:
+        self.tabs.setCurrentWidget(self.splitter)
+        self.find_bar.setVisible(True)
+        self.find_bar.setFocus()
+        self.find_bar.selectAll()
+
+    def find_next(self) -> bool:
+        """Select the next match in the answer (wrapping once to the top)."""
+        text = self.find_bar.text()
+        if not text:
+            return False
+        found = self.answer_view.find(text)
+        if not found:
+            cursor = self.answer_view.textCursor()
+            cursor.movePosition(cursor.MoveOperation.Start)
+            self.answer_view.setTextCursor(cursor)
+            found = self.answer_view.find(text)
+        self.statusBar().showMessage("" if found else f"'{text}' is not in this answer.")
+        return found
+
+    def stop(self) -> None:
+        """Esc: close the find bar, else stop the running answer or import."""
+        if self.find_bar.isVisible():
+            self.find_bar.setVisible(False)
+            self.question.setFocus()
+            return
+        if self._answer_worker is not None:
+            self._answer_worker.cancel()
+            self._answer_worker = None
+            self.progress.setRange(0, 1)
+            self.progress.setFormat("Stopped")
+            self.statusBar().showMessage("Stopped.")
+        self.cancel_job()
+
+    def apply_font_size(self, points: int) -> None:
+        for widget in (self.answer_view, self.question, self.sources, self.related):
+            font = QFont(widget.font())
+            font.setPointSize(points)
+            widget.setFont(font)
+        self.answer_view.document().setDefaultFont(self.answer_view.font())
 
     def personal_context(self):
         """The unlocked patient's profile and record search, or None."""

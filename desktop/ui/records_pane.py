@@ -334,6 +334,8 @@ class RecordsPane(QWidget):
         session = PatientSession(
             vault, self._embed, self._identity, self.settings.lock_after_minutes * 60
         )
+        for _ in session.refresh():  # an empty vault: nothing to embed, loads at once
+            pass
         self._open(session)
         self.refresh_patients()
         self.patient.setCurrentIndex(self.patient.findData(session.patient_id))

@@ -169,3 +169,39 @@ def test_lab_chart_draws_trend_range_and_dose_change(qtbot) -> None:
     assert len(chart.marker_lines) == 1
     chart.set_profile(Profile([]))
     assert chart.curve is None and chart.empty.isVisibleTo(chart)
+
+
+def test_history_is_kept_per_patient_and_reopens(qtbot, window, tmp_path: Path) -> None:
+    window.records.create_patient_named("Test Patient")
+    with qtbot.waitSignal(window.answer_ready, timeout=30000):
+        window.ask("What is a sentinel lymph node biopsy?")
+    assert "encrypted" in window.history.where.text()
+    assert window.history.list.count() == 1
+    window.history.search.setText("sentinel")
+    assert window.history.list.count() == 1
+    window.history.search.setText("tamoxifen")
+    assert window.history.list.count() == 0
+    window.history.search.clear()
+    with qtbot.waitSignal(window.answer_ready, timeout=30000):
+        window.ask("What is tamoxifen?")
+    window.history.list.setCurrentRow(1)  # newest first: the biopsy question is second
+    window.history.reopen_selected()
+    assert "sentinel" in window.answer_view.toPlainText().lower()
+    assert window.history.list.count() == 2  # reopening does not add an entry
+    window.records.lock()
+    assert window.history.list.count() == 0  # her history went with her records
+    assert "session only" in window.history.where.text()
+
+
+def test_find_and_escape(qtbot, window) -> None:
+    with qtbot.waitSignal(window.answer_ready, timeout=30000):
+        window.ask("What is a sentinel lymph node biopsy?")
+    qtbot.keySequence(window, "Ctrl+F")
+    assert window.find_bar.isVisible()
+    window.find_bar.setText("lymph")
+    assert window.find_next()
+    assert window.answer_view.textCursor().selectedText().lower() == "lymph"
+    window.find_bar.setText("zzzz-not-there")
+    assert not window.find_next()
+    window.stop()
+    assert not window.find_bar.isVisible()

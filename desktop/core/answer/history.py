@@ -1,0 +1,154 @@
+"""Question history: each answer kept so it can be searched and reopened.
+
+With a patient unlocked, entries go into her vault (encrypted, one blob per entry under
+``history/``). Without one, history is kept only in memory, unless the user turned on
+``keep_history_without_patient``, in which case it goes to ``history.jsonl`` in the data
+folder (no patient content is involved there)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from desktop.core.answer.schema import (
+    Answer,
+    Citation,
+    Clarification,
+    RelatedQuestion,
+    Section,
+    Urgent,
+)
+from desktop.core.knowledge.text import fold
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    id: str
+    asked_at: str  # ISO time, UTC
+    question: str
+    answer: dict
+
+    def to_answer(self) -> Answer:
+        return answer_from_dict(self.answer)
+
+    def matches(self, text: str) -> bool:
+        """Every word of ``text`` appears in the question or the answer."""
+        haystack = fold(self.question + " " + str(self.answer.get("answer_markdown", "")))
+        return all(word in haystack for word in fold(text).split())
+
+
+def answer_from_dict(data: dict) -> Answer:
+    """Rebuild an Answer from its JSON form (unknown keys ignored)."""
+    clar = data.get("clarification")
+    urgent = data.get("urgent")
+    return Answer(
+        question=data.get("question", ""),
+        mode=data.get("mode", "extractive"),
+        answer_markdown=data.get("answer_markdown", ""),
+        sections=[Section(s["heading"], s["markdown"]) for s in data.get("sections", [])],
+        citations=[Citation(**c) for c in data.get("citations", [])],
+        related_questions=[RelatedQuestion(**r) for r in data.get("related_questions", [])],
+        questions_for_care_team=list(data.get("questions_for_care_team", [])),
+        clarification=Clarification(**clar) if clar else None,
+        urgent=Urgent(**urgent) if urgent else None,
+        timings_ms=dict(data.get("timings_ms", {})),
+    )
+
+
+def new_entry(answer: Answer) -> HistoryEntry:
+    now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    return HistoryEntry(uuid.uuid4().hex[:12], now, answer.question, answer.to_dict())
+
+
+class History(Protocol):
+    def add(self, answer: Answer) -> HistoryEntry: ...
+    def entries(self) -> list[HistoryEntry]: ...
+    def clear(self) -> None: ...
+
+
+def search(history: History, text: str) -> list[HistoryEntry]:
+    """Entries newest first, those matching ``text`` (all when it is blank)."""
+    found = history.entries()
+    return [e for e in found if e.matches(text)] if text.strip() else found
+
+
+class MemoryHistory:
+    """Kept for this run only."""
+
+    def __init__(self) -> None:
+        self._entries: list[HistoryEntry] = []
+        self._lock = threading.Lock()
+
+    def add(self, answer: Answer) -> HistoryEntry:
+        entry = new_entry(answer)
+        with self._lock:
+            self._entries.append(entry)
+        return entry
+
+    def entries(self) -> list[HistoryEntry]:
+        with self._lock:
+            return sorted(self._entries, key=lambda e: e.asked_at, reverse=True)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+class FileHistory(MemoryHistory):
+    """The opt-in history without a patient: JSON Lines in the data folder."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        if path.is_file():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                try:
+                    raw = json.loads(line)
+                    self._entries.append(HistoryEntry(**raw))
+                except (ValueError, TypeError):
+                    continue  # a damaged line is skipped, the rest still loads
+
+    def add(self, answer: Answer) -> HistoryEntry:
+        entry = super().add(answer)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(entry.__dict__, ensure_ascii=False) + "\n")
+        return entry
+
+    def clear(self) -> None:
+        super().clear()
+        self.path.unlink(missing_ok=True)
+
+
+class VaultHistory:
+    """A patient's history, encrypted in her vault (one blob per entry)."""
+
+    PREFIX = "history/"
+
+    def __init__(self, vault) -> None:  # a records Vault; typed loosely to keep layers apart
+        self.vault = vault
+
+    def add(self, answer: Answer) -> HistoryEntry:
+        entry = new_entry(answer)
+        blob = json.dumps(entry.__dict__, ensure_ascii=False).encode("utf-8")
+        self.vault.put(f"{self.PREFIX}{entry.asked_at}-{entry.id}", blob)
+        return entry
+
+    def entries(self) -> list[HistoryEntry]:
+        out = []
+        for blob_id in self.vault.ids(self.PREFIX):
+            raw = self.vault.get(blob_id)
+            if raw:
+                try:
+                    out.append(HistoryEntry(**json.loads(raw)))
+                except (ValueError, TypeError):
+                    continue
+        return sorted(out, key=lambda e: e.asked_at, reverse=True)
+
+    def clear(self) -> None:
+        self.vault.delete(*self.vault.ids(self.PREFIX))
