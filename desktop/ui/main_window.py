@@ -33,6 +33,7 @@ from desktop.ui.answer_view import AnswerView
 from desktop.ui.history_pane import HistoryPane
 from desktop.ui.records_pane import RecordsPane
 from desktop.ui.side_panes import RelatedPane, SourcesPane
+from desktop.ui.visit_prep import VisitPrepPane
 
 APP_NAME = "Lantern"
 
@@ -133,6 +134,16 @@ class MainWindow(QMainWindow):
         self.history = HistoryPane()
         self.tabs.addTab(self.history, "History")
         self.history.reopen.connect(self.show_previous)
+        self.visit = VisitPrepPane()
+        self.tabs.addTab(self.visit, "Visit questions")
+        self.addAction(self.visit.print_action)  # Ctrl+P prints the visit list
+        self.visit.changed.connect(self._save_visit_list)
+        self.add_to_visit = QPushButton("Add these questions to my visit list")
+        self.add_to_visit.setAccessibleName("Add the care-team questions to the visit list")
+        self.add_to_visit.setEnabled(False)
+        self.add_to_visit.clicked.connect(self.add_questions_to_visit)
+        left_layout.addWidget(self.add_to_visit)
+        self._shown: Answer | None = None
         self._default_history()
         self.find_bar = QLineEdit()
         self.find_bar.setAccessibleName("Find in the answer")
@@ -270,6 +281,8 @@ class MainWindow(QMainWindow):
         self.answer_ready.emit(item)
 
     def _show(self, item: Answer) -> None:
+        self._shown = item
+        self.add_to_visit.setEnabled(bool(item.questions_for_care_team))
         self.urgent_banner.setVisible(item.urgent is not None)
         self.urgent_banner.setText(f"Urgent: {item.urgent.message}" if item.urgent else "")
         self.answer_view.show_answer(item)
@@ -336,7 +349,11 @@ class MainWindow(QMainWindow):
         if not isinstance(session, PatientSession) or session.locked:
             self.patient_label.setText("Answers use the guidelines only (no patient unlocked).")
             self._default_history()
+            self._load_visit_list(None)
             return
+        if self.visit.model.items and not session.vault.get(self.VISIT_BLOB):
+            self._save_visit_list()  # questions gathered before unlocking join her list
+        self._load_visit_list(session)
         name = session.display_name
         self.patient_label.setText(
             f"Answers are personalised with {name}'s records (shown under 'For you')."
@@ -360,6 +377,44 @@ class MainWindow(QMainWindow):
             self.history.set_history(
                 MemoryHistory(), "Kept for this session only (no patient unlocked)."
             )
+
+    # -- visit questions -------------------------------------------------------------------
+    VISIT_BLOB = "visit/list"
+
+    def add_questions_to_visit(self) -> int:
+        if self._shown is None:
+            return 0
+        added = self.visit.add_questions(self._shown.questions_for_care_team, self._shown.question)
+        self.statusBar().showMessage(
+            f"Added {added} question(s) to your visit list (tab 'Visit questions')."
+            if added
+            else "Those questions are already on your visit list."
+        )
+        return added
+
+    def _save_visit_list(self) -> None:
+        """With a patient unlocked the list is kept encrypted in her vault; else for now."""
+        session = self.records.session
+        if session is None or session.locked:
+            return
+        try:
+            session.vault.put(self.VISIT_BLOB, self.visit.model.to_json())
+        except Exception as exc:  # never lose the on-screen list over a storage problem
+            self.statusBar().showMessage(f"The visit list was not saved: {exc}")
+
+    def _load_visit_list(self, session) -> None:
+        from desktop.core.answer.visit_prep import VisitList
+
+        model = VisitList([])
+        if session is not None:
+            raw = session.vault.get(self.VISIT_BLOB)
+            if raw:
+                try:
+                    model = VisitList.from_json(raw)
+                except ValueError as exc:
+                    self.statusBar().showMessage(str(exc))
+        self.visit.load(model)
+        self.visit.set_profile_summary(profile_summary(session.profile) if session else None)
 
     def show_previous(self, answer: object) -> None:
         """Show an answer from the history again (not asked again, not stored again)."""
@@ -463,6 +518,23 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         self.shutdown()
         super().closeEvent(event)
+
+
+def profile_summary(profile) -> list[str]:
+    """A few lines about her for the printed visit list (chosen by the user to include)."""
+    lines = []
+    for name in ("histology", "stage", "er_status", "pr_status", "her2_category"):
+        fact = profile.latest(name)
+        if fact is not None:
+            lines.append(f"{fact.label}: {fact.value}")
+    current = [
+        f.value
+        for f in profile.by_field("medication")
+        if f.details.get("status") in (None, "", "current")
+    ]
+    if current:
+        lines.append("Medicines in my records: " + ", ".join(dict.fromkeys(current)))
+    return lines
 
 
 def _alive(thread: QThread) -> bool:

@@ -205,3 +205,36 @@ def test_find_and_escape(qtbot, window) -> None:
     assert not window.find_next()
     window.stop()
     assert not window.find_bar.isVisible()
+
+
+def test_visit_questions_gathered_kept_with_her_records_and_exported(
+    qtbot, window, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    pathology = tmp_path / "pathology.txt"
+    pathology.write_text(PATHOLOGY)
+    window.records.create_patient_named("Test Patient")
+    _import(qtbot, window, pathology)
+    with qtbot.waitSignal(window.answer_ready, timeout=30000) as blocker:
+        window.ask("What does HER2-low mean for me?")
+    wanted = blocker.args[0].questions_for_care_team
+    assert wanted and window.add_to_visit.isEnabled()
+    assert window.add_questions_to_visit() == len(wanted)
+    assert window.add_questions_to_visit() == 0  # no duplicates
+    assert window.visit.model.texts() == wanted
+    assert window.visit.print_action in window.actions()  # Ctrl+P
+
+    patient = window.records.session.patient_id  # type: ignore[union-attr]
+    window.records.lock()
+    assert window.visit.model.texts() == []  # her list went with her records
+    with qtbot.waitSignal(window.records.session_changed, timeout=60000):
+        window.records.unlock(patient)
+    assert window.visit.model.texts() == wanted  # and came back, from the vault
+
+    window.visit.profile_check.setChecked(True)
+    out = tmp_path / "visit.pdf"
+    window.visit.export_pdf(out)
+    text = " ".join(page.extract_text() for page in PdfReader(str(out)).pages)
+    assert "HER2 category: low" in " ".join(text.split())
+    assert " ".join(wanted[0].split()[:4]) in " ".join(text.split())
