@@ -117,3 +117,24 @@ def test_conflicting_record_values_are_shown_not_resolved(services) -> None:
     mine = next(s for s in answer.sections if s.heading.startswith("For you")).markdown
     assert "do not agree" in mine and "1+" in mine and "2+" in mine
     assert "care team" in mine
+
+
+def test_related_questions_lean_to_her_treatment(services) -> None:
+    on_ribociclib = PersonalContext(
+        _profile(_fact("medication", "ribociclib", "Kisqali 400 mg daily", status="current"))
+    )
+    question = "How can I cope with fatigue during treatment?"
+    plain = services.engine.ask(question)
+    mine = services.engine.ask(question, on_ribociclib)
+    sections = services.retriever.sections
+
+    def about_her(answer) -> int:
+        previews = {r.question for r in answer.related_questions}
+        return sum(
+            1
+            for s in sections.values()
+            if s.questions and s.questions[0] in previews and on_ribociclib.boost(s) > 0
+        )
+
+    assert 3 <= len(mine.related_questions) <= 5
+    assert about_her(mine) >= 1 and about_her(mine) >= about_her(plain)

@@ -21,6 +21,7 @@ DUPLICATE_SIMILARITY = 0.85
 MAIN_DETAIL = 3  # detail sentences from the best section (after its key points)
 OTHER_SECTIONS = 2  # other sections that may add one sentence each
 SCORE_WINDOW = 0.1
+PREFERRED_RELATED = 2  # related questions that may come from the patient's profile
 
 
 @dataclass
@@ -156,6 +157,7 @@ def compose(
     all_sections: dict[str, GuidelineSection],
     max_sentences: int = 6,
     related_pool: Sequence[SectionHit] = (),
+    prefer: Callable[[GuidelineSection], float] | None = None,
 ) -> Composition:
     """Compose an extractive answer from the retrieved ``hits`` (best first)."""
     query_vec = np.asarray(query_vector, dtype=np.float32)
@@ -246,6 +248,9 @@ def compose(
             if f"{hits[0].section.pack_id}/{rid}" in all_sections
         ]
     pool += [h.section for h in related_pool] + [h.section for h in hits]
+    if prefer is not None:  # the patient's own topics first (up to 2), then the rest in order
+        mine = [s for s in pool if prefer(s) > 0][:PREFERRED_RELATED]
+        pool = mine + [s for s in pool if s not in mine]
     for section in pool:
         if section.key in used or not section.questions or len(related) >= 5:
             continue

@@ -90,7 +90,7 @@ class AnswerEngine:
         query = normalise(text)
         retrieval = self.retriever.search(
             query,
-            limit=self.config.top_sections + 5,
+            limit=self.config.top_sections + (12 if personal is not None else 5),
             boost=personal.boost if personal is not None else None,
         )
         top = retrieval.hits[0] if retrieval.hits else None
@@ -116,6 +116,7 @@ class AnswerEngine:
             self.retriever.sections,
             self.config.max_answer_sentences,
             related_pool=retrieval.hits[self.config.top_sections :],
+            prefer=personal.boost if personal is not None else None,
         )
         sections, citations = composition.sections, composition.citations
         if personal is not None:
