@@ -61,12 +61,26 @@ _MED_CUES = {
         re.IGNORECASE,
     ),
     "skip": re.compile(
-        r"\b(?:declined|declines|refused|refuses|allerg\w*|not|no|never|avoid|contraindicated|"
+        r"\b(?:declined|declines|refused|refuses|allerg\w*|not|"
+        r"no(?!\s+(?:change[sd]?|dose change|changes made)\b)|never|avoid|contraindicated|"
         r"if|consider|considering|option|options|alternative|alternatives|could|would|might|"
         r"versus|vs|candidate|eligible|instead of|rather than|discuss|discussed)\b|\?",
         re.IGNORECASE,
     ),
 }
+# therapy options in tumour-profiling reports and knowledge-base wording, not prescriptions
+_OPTION_CONTEXT = re.compile(
+    r"\b(?:associated with (?:sensitivity|resistance|response|benefit|lack of response)|"
+    r"(?:potential(?:ly)?|possible) (?:therap\w*|treatments?|benefit|sensitivity|response)|"
+    r"(?:FDA|EMA|TGA)[\s-]approved (?:in|for) (?:another|other|a different)|"
+    r"approved in (?:another|other|a different) (?:indication|tumou?r|cancer)|"
+    r"(?:relevant|available|potential|open|matching|eligible for)\s+clinical trials?|"
+    r"clinical trials? (?:may be|are|is) available|therapy associations?|"
+    r"predicts? (?:sensitivity|response|benefit|resistance)|"
+    r"may (?:confer|predict) (?:sensitivity|response|benefit|resistance)|"
+    r"level [1-4][AB]? evidence)\b",
+    re.IGNORECASE,
+)
 _COORDINATED = re.compile(r"[\s,/+]*(?:and|or|with|plus|&)?[\s,/+]*", re.IGNORECASE)
 _START = re.compile(r"\b(?:started|start(?:\s+date)?|began|initiated|commenced|since|from)\b", re.I)
 _STOP = re.compile(
@@ -122,7 +136,9 @@ def medications(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
     for s_start, s_end in sentences(flat):
         sentence = flat[s_start:s_end]
         section = section_at(sections, s_start)
-        if section in ("family", "allergies") or FAMILY.search(sentence):
+        if section in ("family", "allergies", "options") or FAMILY.search(sentence):
+            continue
+        if _OPTION_CONTEXT.search(sentence):
             continue
         mentions = list(DRUG_RE.finditer(sentence))
         doses: dict[int, re.Match[str]] = {}
@@ -133,6 +149,8 @@ def medications(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
                 doses[i] = dose
         masked = _mask(sentence, [d.span() for d in doses.values()])
         previous: str | None = None
+        found: list[tuple[int, dict[str, str]]] = []
+        chains: list[list[int]] = []
         for i, m in enumerate(mentions):
             status = nearest_cue(masked, m.start(), m.end(), _MED_CUES)
             gap = (
@@ -140,8 +158,12 @@ def medications(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
                 if i
                 else ""
             )
-            if i and _COORDINATED.fullmatch(gap):
+            coordinated = bool(i) and bool(_COORDINATED.fullmatch(gap))
+            if coordinated:
                 status = previous  # "started ribociclib and letrozole", "X or Y with Z"
+                chains[-1].append(i)
+            else:
+                chains.append([i])
             previous = status
             if status == "skip":
                 continue
@@ -158,6 +180,17 @@ def medications(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
                 details["status"] = status
             if i in doses:
                 details["dose"] = " ".join(doses[i].group(0).split())
+            found.append((i, details))
+        by_index = dict(found)
+        for chain in chains:  # "on X + Y since <date>": the date starts both
+            starts = {by_index[i]["start"] for i in chain if "start" in by_index.get(i, {})}
+            if len(starts) == 1:
+                for i in chain:
+                    d = by_index.get(i)
+                    if d is not None and "start" not in d and "stop" not in d:
+                        d["start"] = next(iter(starts))
+        for i, details in found:
+            m = mentions[i]
             date = details.get("start") or details.get("stop")
             start, end = s_start + m.start(), s_start + m.end()
             for generic in drug_generics(m):

@@ -46,7 +46,8 @@ def evidence(doc: str, page: int, text: str, start: int, end: int) -> Evidence:
 
 _CONNECTOR = re.compile(
     r"(?:[,:(/-]|\b(?:of|and|or|to|for|with|in|on|the|a|an|at|by|from|was|is|were|are|"
-    r"has|had|receptor|status|score|grade|carcinoma|reduced|started|stopped))$",
+    r"has|had|receptor|status|score|grade|carcinoma|reduced|started|stopped|since|until|till|"
+    r"dated))$",
     re.IGNORECASE,
 )
 
@@ -135,6 +136,30 @@ _SECTIONS = {
         "follow-up plan",
         "next steps",
     ),
+    # therapy options in tumour-profiling reports: drugs listed there are not the patient's
+    "options": (
+        "therapy associations",
+        "therapy association",
+        "therapies",
+        "potential therapies",
+        "potential treatment options",
+        "treatment options",
+        "therapeutic options",
+        "therapeutic implications",
+        "therapies with clinical benefit",
+        "therapies with potential clinical benefit",
+        "therapies with potential benefit",
+        "therapies associated with sensitivity",
+        "therapies associated with resistance",
+        "therapies with lack of response",
+        "fda-approved therapies",
+        "approved therapies",
+        "drug associations",
+        "clinical trials",
+        "relevant clinical trials",
+        "clinical trial options",
+        "potential clinical trials",
+    ),
     "other": (
         "impression",
         "findings",
@@ -175,10 +200,26 @@ _SECTIONS = {
         "summary",
         "genes analyzed",
         "genes analysed",
+        "genomic findings",
+        "biomarker findings",
+        "variants of unknown significance",
+        "variants of uncertain significance",
+        "interpretive notes",
+        "interpretation notes",
+        "methods",
+        "methods and limitations",
+        "limitations",
+        "disclaimer",
+        "disclaimers",
+        "references",
     ),
 }
 _LABEL_CLASS = {label: cls for cls, labels in _SECTIONS.items() for label in labels}
-_HEADING = re.compile(r"^[ \t]*([A-Za-z][A-Za-z /&'-]{1,40}?)[ \t]*(?::|$)", re.MULTILINE)
+# a heading may end with a short parenthetical: "THERAPY ASSOCIATIONS (in this tumour type)"
+_HEADING = re.compile(
+    r"^[ \t]*([A-Za-z][A-Za-z /&'-]{1,40}?)[ \t]*(?:\([^)\n]{0,40}\)[ \t]*)?(?::|$)",
+    re.MULTILINE,
+)
 
 
 def section_classes(text: str) -> list[tuple[int, str]]:

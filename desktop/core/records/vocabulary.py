@@ -65,14 +65,156 @@ DRUGS: dict[str, tuple[str, ...]] = {
     "dexamethasone": ("Decadron",),
     "prednisone": (),
     "loperamide": ("Imodium",),
-    "calcium and vitamin D": (),
-    "vitamin D": ("cholecalciferol",),
+    "calcium and vitamin D": (
+        "Caltrate",
+        "Caltrate Plus",
+        "Os-Cal",
+        "Adcal-D3",
+        "Calcichew-D3",
+        "Calcichew D3 Forte",
+        "Citracal",
+    ),
+    "vitamin D": ("cholecalciferol", "colecalciferol", "vitamin D3", "ergocalciferol"),
     "venlafaxine": ("Effexor",),
     "gabapentin": ("Neurontin",),
     "metformin": (),
     "omeprazole": (),
     "enoxaparin": ("Lovenox",),
     "apixaban": ("Eliquis",),
+    # common non-cancer medicines (generic names as written in the document's locale:
+    # paracetamol and acetaminophen stay as written)
+    "amlodipine": ("Norvasc",),
+    "lisinopril": ("Zestril", "Prinivil"),
+    "ramipril": ("Altace", "Tritace"),
+    "perindopril": ("Coversyl",),
+    "enalapril": ("Vasotec",),
+    "losartan": ("Cozaar",),
+    "candesartan": ("Atacand",),
+    "irbesartan": ("Avapro",),
+    "valsartan": ("Diovan",),
+    "telmisartan": ("Micardis",),
+    "olmesartan": ("Benicar",),
+    "metoprolol": ("Lopressor", "Toprol", "Toprol-XL"),
+    "bisoprolol": (),
+    "atenolol": ("Tenormin",),
+    "propranolol": (),
+    "carvedilol": ("Coreg",),
+    "nifedipine": (),
+    "diltiazem": (),
+    "hydrochlorothiazide": ("HCTZ",),
+    "indapamide": (),
+    "chlorthalidone": (),
+    "furosemide": ("frusemide", "Lasix"),
+    "spironolactone": ("Aldactone",),
+    "atorvastatin": ("Lipitor",),
+    "rosuvastatin": ("Crestor",),
+    "simvastatin": ("Zocor",),
+    "pravastatin": (),
+    "aspirin": (),
+    "clopidogrel": ("Plavix",),
+    "warfarin": ("Coumadin",),
+    "rivaroxaban": ("Xarelto",),
+    "dabigatran": ("Pradaxa",),
+    "edoxaban": ("Lixiana", "Savaysa"),
+    "dalteparin": ("Fragmin",),
+    "tinzaparin": ("Innohep",),
+    "heparin": (),
+    "paracetamol": ("Panadol", "Panadol Osteo"),
+    "acetaminophen": ("Tylenol",),
+    "ibuprofen": ("Advil", "Nurofen", "Motrin"),
+    "naproxen": ("Naprosyn", "Aleve"),
+    "diclofenac": ("Voltaren",),
+    "celecoxib": ("Celebrex",),
+    "codeine": (),
+    "tramadol": (),
+    "tapentadol": ("Palexia", "Nucynta"),
+    "oxycodone": ("OxyContin", "OxyNorm", "Endone"),
+    "morphine": ("MS Contin", "Oramorph"),
+    "hydromorphone": ("Dilaudid",),
+    "fentanyl": ("Durogesic",),
+    "amoxicillin-clavulanate": ("co-amoxiclav", "Augmentin", "amoxicillin/clavulanate"),
+    "amoxicillin": ("amoxycillin",),
+    "flucloxacillin": (),
+    "cefalexin": ("cephalexin", "Keflex"),
+    "cefazolin": (),
+    "cefuroxime": (),
+    "ceftriaxone": (),
+    "cefepime": (),
+    "piperacillin-tazobactam": ("Tazocin", "Zosyn", "pip-tazo", "piperacillin/tazobactam"),
+    "meropenem": (),
+    "vancomycin": (),
+    "ciprofloxacin": ("Cipro",),
+    "levofloxacin": (),
+    "moxifloxacin": (),
+    "azithromycin": ("Zithromax",),
+    "clarithromycin": (),
+    "doxycycline": (),
+    "clindamycin": (),
+    "metronidazole": ("Flagyl",),
+    "nitrofurantoin": ("Macrobid",),
+    "trimethoprim-sulfamethoxazole": ("co-trimoxazole", "Bactrim", "Septra", "TMP-SMX"),
+    "trimethoprim": (),
+    "fluconazole": ("Diflucan",),
+    "aciclovir": ("acyclovir",),
+    "valaciclovir": ("valacyclovir", "Valtrex"),
+    "sertraline": ("Zoloft",),
+    "citalopram": ("Celexa",),
+    "escitalopram": ("Lexapro", "Cipralex"),
+    "fluoxetine": ("Prozac",),
+    "paroxetine": ("Paxil",),
+    "duloxetine": ("Cymbalta",),
+    "desvenlafaxine": ("Pristiq",),
+    "mirtazapine": ("Remeron",),
+    "amitriptyline": (),
+    "nortriptyline": (),
+    "bupropion": ("Wellbutrin",),
+    "lorazepam": ("Ativan",),
+    "diazepam": ("Valium",),
+    "alprazolam": ("Xanax",),
+    "clonazepam": ("Rivotril", "Klonopin"),
+    "zopiclone": ("Imovane",),
+    "zolpidem": ("Ambien", "Stilnox"),
+    "melatonin": (),
+    "levetiracetam": ("Keppra",),
+    "pregabalin": ("Lyrica",),
+    "lamotrigine": ("Lamictal",),
+    "sodium valproate": ("valproate", "valproic acid", "Epilim", "Depakote"),
+    "phenytoin": ("Dilantin",),
+    "carbamazepine": ("Tegretol",),
+    "topiramate": ("Topamax",),
+    "lacosamide": ("Vimpat",),
+    "pantoprazole": ("Protonix",),
+    "esomeprazole": ("Nexium",),
+    "lansoprazole": (),
+    "rabeprazole": (),
+    "famotidine": ("Pepcid",),
+    "domperidone": (),
+    "cyclizine": (),
+    "senna": ("sennosides", "Senokot"),
+    "docusate": ("Colace",),
+    "lactulose": (),
+    "macrogol": ("Movicol", "MiraLAX", "polyethylene glycol"),
+    "bisacodyl": ("Dulcolax",),
+    "levothyroxine": ("thyroxine", "Synthroid", "Eltroxin"),
+    "gliclazide": (),
+    "sitagliptin": ("Januvia",),
+    "empagliflozin": ("Jardiance",),
+    "dapagliflozin": ("Forxiga", "Farxiga"),
+    "prednisolone": (),
+    "hydrocortisone": (),
+    "methylprednisolone": ("Medrol",),
+    "allopurinol": (),
+    "salbutamol": ("albuterol", "Ventolin"),
+    "montelukast": ("Singulair",),
+    "cetirizine": ("Zyrtec",),
+    "loratadine": ("Claritin",),
+    "potassium chloride": ("KCl", "Slow-K", "K-Dur"),
+    "magnesium oxide": (),
+    "magnesium sulfate": ("magnesium sulphate",),
+    "ferrous sulfate": ("ferrous sulphate",),
+    "folic acid": (),
+    "cyanocobalamin": ("vitamin B12",),
+    "st john's wort": ("St. John's wort", "St Johns wort", "hypericum"),
 }
 
 # regimen abbreviations (case-sensitive) -> their drugs
@@ -101,8 +243,14 @@ for _generic, _others in DRUGS.items():
         DRUG_NAME[_name.lower()] = _generic
 
 _DRUG_KEY = {re.sub(r"[\s-]+", "", name): generic for name, generic in DRUG_NAME.items()}
+# calcium with vitamin D written as a combination: "calcium carbonate + vitamin D3",
+# "calcium carbonate/colecalciferol", "calcium citrate with vit D"
+_CALCIUM_D = (
+    r"calcium(?:\s+(?:carbonate|citrate))?\s*(?:\+|/|&|\band\b|\bwith\b|\bplus\b)\s*"
+    r"(?:vitamin\s*D3?|vit\.?\s*D3?|cole?calciferol|cholecalciferol)"
+)
 DRUG_RE = re.compile(
-    rf"(?<![\w-])(?:(?P<drug>(?i:{_alternation(list(DRUG_NAME))}))"
+    rf"(?<![\w-])(?:(?P<combo>(?i:{_CALCIUM_D}))|(?P<drug>(?i:{_alternation(list(DRUG_NAME))}))"
     rf"|(?P<regimen>{_alternation(list(REGIMENS))}))(?:-[a-z]{{4}})?(?![\w-])"
 )
 
@@ -111,6 +259,8 @@ def drug_generics(match: re.Match[str]) -> tuple[str, ...]:
     """The generic names a ``DRUG_RE`` match stands for."""
     if match.group("regimen"):
         return REGIMENS[match.group("regimen")]
+    if match.group("combo"):
+        return ("calcium and vitamin D",)
     return (_DRUG_KEY[re.sub(r"[\s-]+", "", match.group("drug").lower())],)
 
 
@@ -230,8 +380,62 @@ GENES = (
     "ESR1",
     "AKT1",
     "ERBB2",
+    # tumour-profiling genes (symbols that are not ordinary words)
+    "FGFR1",
+    "FGFR2",
+    "FGFR3",
+    "CCND1",
+    "MYC",
+    "GATA3",
+    "MAP3K1",
+    "KMT2C",
+    "ARID1A",
+    "RB1",
+    "PIK3R1",
+    "ERBB3",
+    "CDK12",
+    "MDM2",
+    "BRAF",
+    "KRAS",
+    "NRAS",
+    "EGFR",
+    "NTRK1",
+    "NTRK2",
+    "NTRK3",
+    "ROS1",
+    "TSC1",
+    "TSC2",
+    "NOTCH1",
+    "SF3B1",
 )
-TUMOUR_GENES = ("PIK3CA", "ESR1", "AKT1", "ERBB2")
+TUMOUR_GENES = (
+    "PIK3CA",
+    "ESR1",
+    "AKT1",
+    "ERBB2",
+    "FGFR1",
+    "FGFR2",
+    "FGFR3",
+    "CCND1",
+    "MYC",
+    "GATA3",
+    "MAP3K1",
+    "KMT2C",
+    "ARID1A",
+    "PIK3R1",
+    "ERBB3",
+    "MDM2",
+    "BRAF",
+    "KRAS",
+    "NRAS",
+    "EGFR",
+    "NTRK1",
+    "NTRK2",
+    "NTRK3",
+    "ROS1",
+    "NOTCH1",
+    "SF3B1",
+)
 
 # canonical procedure -> pattern (order matters: the first that matches a span wins)
 PROCEDURES: tuple[tuple[str, str], ...] = (
@@ -255,7 +459,9 @@ PROCEDURES: tuple[tuple[str, str], ...] = (
     ),
     (
         "axillary lymph node dissection",
-        r"axillary (?:lymph )?node dissection|\bALND\b|axillary (?:clearance|dissection)",
+        r"axillary (?:lymph )?node (?:dissection|clearance)|\bALND\b|"
+        r"(?:level (?:I{1,3}|[1-3])(?:\s*(?:-|to|/|and)\s*(?:I{1,3}|[1-3]))? )?"
+        r"axillary (?:clearance|dissection)",
     ),
     (
         "breast reconstruction",
@@ -267,7 +473,11 @@ PROCEDURES: tuple[tuple[str, str], ...] = (
         r"radiation therapy|radiotherapy|(?:whole[\s-]breast|chest wall|partial breast|"
         r"adjuvant|palliative) (?:irradiation|radiation)|irradiation|\bXRT\b|\bSBRT\b|"
         r"stereotactic (?:radiosurgery|body radiotherapy|radiation)|\bSRS\b|"
-        r"radiation(?! oncolog)(?! (?:induced|related|dermatitis|pneumonitis|fibrosis|recall))",
+        r"radiation(?! oncolog)(?! (?:induced|related|dermatitis|pneumonitis|fibrosis|recall))|"
+        r"\b(?:PMRT|WBRT)\b|(?:adjuvant|palliative|post-?operative|whole[\s-]breast|"
+        r"chest[\s-]wall|breast|locoregional|regional nodal|nodal|hypofractionated|boost)\s+"
+        r"(?-i:RT)\b|(?-i:RT)\s+to\s+(?:the\s+)?(?:breast|chest wall|axilla|spine|brain|bone|"
+        r"pelvis|hip|supraclavicular)",
     ),
     (
         "core needle biopsy",
