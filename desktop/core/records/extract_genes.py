@@ -104,7 +104,101 @@ def _origin(sentence: str, page_text: str, gene: str) -> str | None:
     return None
 
 
+_COPY_NUMBER = re.compile(
+    r"\b(?:amplification|amplified|deletion|deleted|homozygous loss|fusion|rearrangement)\b",
+    re.IGNORECASE,
+)
+# a heading-like line (no gene at its start) that says what the rows under it are
+_ROW_HEADING = (
+    (re.compile(r"uncertain|unknown significance|\bVUS", re.IGNORECASE), "vus"),
+    (
+        re.compile(r"\bno\b|\bnot\b|negative|without|none|wild[\s-]?type", re.IGNORECASE),
+        None,
+    ),
+    (re.compile(r"likely pathogenic", re.IGNORECASE), "lp"),
+    (re.compile(r"\bpathogenic", re.IGNORECASE), "path"),
+    (
+        re.compile(
+            r"findings|alterations?|variants?|mutations?|results|detected|identified",
+            re.IGNORECASE,
+        ),
+        "mut",
+    ),
+)
+
+
+def _heading_kind(heading: str) -> str | None:
+    for pattern, kind in _ROW_HEADING:
+        if pattern.search(heading):
+            return kind
+    return None
+
+
+def _row_kind(flat: str, line_start: int) -> str | None:
+    """What the rows under the nearest heading-like line above ``line_start`` report."""
+    lines = flat[:line_start].split("\n")[:-1]
+    for line in reversed(lines):
+        stripped = line.strip().lstrip("|").strip()
+        if not stripped or _GENE_RE.match(stripped):
+            continue
+        if ("|" in stripped and not _RESULT.search(stripped)) or re.match(
+            r"genes?\s*(?:\||\s{2,}|\t)", stripped, re.IGNORECASE
+        ):
+            continue  # a column header row ("Gene | Alteration | VAF", "Gene   Protein   VAF")
+        return _heading_kind(stripped)
+    return None
+
+
+def _table_rows(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
+    """Profiling-report rows with a gene, a variant (or a copy-number change) and no result
+    word ("PIK3CA | H1047R | c.3140A>G | 23%", "BRCA2 V2109I; NF1 D176E"): the result comes
+    from the heading above the rows; without a heading that says what they are, nothing."""
+    offset = 0
+    for whole in flat.split("\n"):
+        line_start = offset
+        offset += len(whole) + 1
+        line, kind = whole, None
+        inline = re.match(r"([^:;]{3,60}):[ \t]*(?=\S)", whole)
+        if inline and not _GENE_RE.search(inline.group(1)):
+            # "Variants of uncertain significance: MAP3K1 S939C; KMT2C R1452W"
+            kind = _heading_kind(inline.group(1))
+            if kind is None:
+                continue
+            line = " " * inline.end() + whole[inline.end() :]
+        if (_RESULT.search(line) and kind is None) or _HEDGE.search(whole) or FAMILY.search(whole):
+            continue
+        pos = 0
+        for part in line.split(";"):
+            part_start = line_start + pos
+            pos += len(part) + 1
+            lead = len(part) - len(part.lstrip(" |\t-•*"))
+            m = _GENE_RE.match(part, lead)
+            if not m or _genes(m.group("gene")) == ("BRCA1", "BRCA2"):
+                continue
+            variant = _VARIANT.search(part, m.end())
+            copy = _COPY_NUMBER.search(part, m.end())
+            if not variant and not copy:
+                continue
+            if _RESULT.search(part):
+                continue  # a row with its own result is read as a sentence
+            kind = kind or _row_kind(flat, line_start)
+            if kind is None:
+                continue
+            details = {"result": _RESULT_VALUE[kind]}
+            if kind == "mut" and copy and not variant:
+                details["result"] = copy.group(0).lower()
+            gene = _genes(m.group("gene"))[0]
+            origin = _origin(part, flat, gene)
+            if origin:
+                details["origin"] = origin
+            if variant:
+                details["variant"] = variant.group(0)
+            start, end = part_start + m.start(), part_start + m.end()
+            yield Fact("gene", gene, evidence(doc, page, text, start, end), details=details)
+
+
 def genes(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
+    yield from _table_rows(doc, page, text, flat)
     sections = section_classes(flat)
     for s_start, s_end in sentences(flat):
         sentence = flat[s_start:s_end]
