@@ -47,7 +47,8 @@ def extract_page(doc: str, page: int, text: str, doc_date: str | None = None) ->
     ]
     out = []
     for fact in facts:
-        date = fact.date or doc_date
+        # an earlier value ("previously 88") is not from the document's date
+        date = fact.date or (None if fact.details.get("when") == "earlier" else doc_date)
         details = dict(fact.details)
         if fact.field == "dose_change" and date and "date" not in details:
             details["date"] = date

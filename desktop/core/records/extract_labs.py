@@ -100,7 +100,10 @@ def _details(test: str, unit: str | None, rng: str | None, flag: str | None, val
 
 
 def _cells(rest: str, column_mode: bool) -> list[tuple[str, re.Match[str] | None, int]]:
-    """(kind, match, offset) for each token of the row after the test name."""
+    """(kind, match, offset) for each token of the row after the test name (dates in the row
+    are not values; "> 48 h" is a duration, not a range)."""
+    for d in DATE.finditer(rest):
+        rest = rest[: d.start()] + " " * (d.end() - d.start()) + rest[d.end() :]
     out = []
     parts = [(rest, 0)]
     if "|" in rest:
@@ -122,6 +125,9 @@ def _cells(rest: str, column_mode: bool) -> list[tuple[str, re.Match[str] | None
             kind = m.lastgroup or ""
             if kind == "vflag":
                 kind = "value"
+            if kind == "range" and _DURATION_AFTER.match(cell, m.end()):
+                pos = m.end()
+                continue
             loose = not (_TIGHT_RANGE.fullmatch(m.group(0)) or m.group(0)[0] in "<>≤≥")
             if kind == "range" and column_mode and "|" not in rest and loose:
                 # "2.1 - 1.3" between date columns: a value, a missing one, a value
@@ -146,6 +152,9 @@ def _row(
     row_date: str | None,
 ) -> Iterator[Fact]:
     rest_start = test_m.end()
+    qualifier = _QUALIFIER.match(line, rest_start)
+    if qualifier and not re.match(r"\s*\(\s*[<>≤≥]?\s*\d", line[rest_start:]):
+        rest_start = qualifier.end()
     rest = line[rest_start:]
     tokens = _cells(rest, bool(dates))
     unit = next((t[1].group(0) for t in tokens if t[0] == "unit" and t[1]), None)
@@ -188,6 +197,10 @@ def _row(
     value = m.groupdict().get("value") or m.group(0)
     if _AFTER_VALUE_SKIP.match(rest[offset + m.end() :]):
         return
+    after = rest[offset + m.end() :]
+    written = re.match(rf"\s*,?\s*(?:on|dated|drawn|collected)?\s*\(?\s*(?:{DATE.pattern})", after)
+    if written:  # "ANC recovered to 1.8 on 08/06/2024"
+        row_date = next(iso for _, _, iso in find_dates(written.group(0)))
     flag = m.groupdict().get("vflag") or (flags[0] if flags else None)
     start = line_start + test_m.start()
     end = line_start + rest_start + offset + m.start() + len(value)
@@ -198,6 +211,7 @@ def _row(
         date=row_date,
         details=_details(test, unit, ranges[0] if ranges else None, flag, value),
     )
+    yield from _previous(doc, page, text, line_start, line, end - line_start, test, unit)
 
 
 _INLINE_TAIL = re.compile(
@@ -210,8 +224,37 @@ _INLINE_TAIL = re.compile(
 )
 
 
+def _previous(
+    doc: str, page: int, text: str, line_start: int, line: str, pos: int, test: str, unit
+) -> Iterator[Fact]:
+    """An earlier value written right after a value: "54 (previously 88)", "62 (prior 110)".
+    It has no date of its own unless a full one is written (month and year are not)."""
+    window = line[pos : pos + 40]
+    cue = re.search(r"[(,;]\s*(?:previously|prior|was|from)\b", window)
+    if not cue or re.search(r"\d", window[: cue.start()]):
+        return
+    m = _PREVIOUS.match(line, pos + cue.start())
+    if not m:
+        return
+    value = m.group("value")
+    after = line[m.end() : m.end() + 25]
+    written = re.match(rf"\s*(?:on|in|dated)?\s*(?:{DATE.pattern})", after, re.IGNORECASE)
+    date = next(iso for _, _, iso in find_dates(written.group(0))) if written else None
+    details = _details(test, unit, None, None, value)
+    if date is None:
+        details["when"] = "earlier"
+    start = line_start + m.start("value")
+    yield Fact("lab", value, evidence(doc, page, text, start, start + len(value)), date, details)
+
+
 def _prose(
-    doc: str, page: int, text: str, line_start: int, line: str, row_date: str | None
+    doc: str,
+    page: int,
+    text: str,
+    line_start: int,
+    line: str,
+    row_date: str | None,
+    admission: str | None = None,
 ) -> Iterator[Fact]:
     for m in LAB_RE.finditer(line):
         fill = _FILLER.match(line, m.end())
@@ -234,6 +277,8 @@ def _prose(
             )
             in_sentence = {iso for _, _, iso in find_dates(line[s_from:s_to])}
             date = in_sentence.pop() if len(in_sentence) == 1 else None
+            if date is None and admission and _ADMISSION_CUE.search(line[s_from:s_to]):
+                date = admission  # "presented with ... ANC 0.2", "K 3.1 on admission"
         date = date or row_date
         value = tail.group("value")
         details = _details(
@@ -246,9 +291,35 @@ def _prose(
             date=date,
             details=details,
         )
+        yield from _previous(
+            doc, page, text, line_start, line, tail.end(), lab_test(m), tail.group("unit")
+        )
 
 
-_LEADING_DATE = re.compile(rf"^\s*(?:{DATE.pattern})\s*[|:,-]?\s*", re.IGNORECASE)
+_LEADING_DATE = re.compile(
+    rf"^\s*(?:{DATE.pattern})(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?\s*[|:,-]?\s*", re.IGNORECASE
+)
+# a qualifier in brackets after the test name: "eGFR (CKD-EPI 2021)", "Calcium (corrected)"
+_QUALIFIER = re.compile(r"[ \t]*\([^()\n]{1,25}\)")
+# "> 48 h": a duration, not a bound or range
+_DURATION_AFTER = re.compile(r"\s*(?:h|hrs?|hours?|min|minutes?|days?|d|wks?|weeks?)\b", re.I)
+# an earlier value in brackets or after a comma: "(previously 88)", "prior 110 in 07/2024"
+_PREVIOUS = re.compile(
+    rf"[\s(,;]*(?:previously|prior|was|from|last|compared (?:with|to))\s*(?:was\s*|of\s*)?"
+    rf"(?P<value>{_NUM})(?![\d/-]|\.\d)"
+    r"(?!\s*(?:%|x|times|days?|weeks?|months?|years?|mg|cycles?)\b)",
+    re.IGNORECASE,
+)
+_ADMISSION_DATE = re.compile(
+    rf"\b(?:admitted|admission date|date of admission|admission|DOA)\s*(?:on|date)?\s*[:\-]?\s*"
+    rf"(?P<date>{DATE.pattern})",
+    re.IGNORECASE,
+)
+_ADMISSION_CUE = re.compile(
+    r"\b(?:on|at) (?:admission|presentation|arrival)\b|\badmission (?:labs|bloods)\b|"
+    r"\bpresented with\b",
+    re.IGNORECASE,
+)
 
 
 def labs(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
@@ -256,6 +327,8 @@ def labs(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
     lines reads as one); dates are the row's or column's, or None (the document's)."""
     column_dates: list[str] = []
     current_date: str | None = None
+    written = _ADMISSION_DATE.search(flat)
+    admission = next(iso for _, _, iso in find_dates(written.group("date"))) if written else None
     offset = 0
     for line in flat.split("\n"):
         line_start = offset
@@ -282,8 +355,15 @@ def labs(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
             body, body_start = line[lead.end() :], line_start + lead.end()
         stripped = len(body) - len(body.lstrip("| "))
         test_m = LAB_RE.match(body, stripped)
-        first_number = re.search(r"\d", body[test_m.end() :]) if test_m else None
-        gap = body[test_m.end() : test_m.end() + first_number.start()] if first_number else ""
+        after = test_m.end() if test_m else 0
+        qualifier = _QUALIFIER.match(body, after) if test_m else None
+        if qualifier and not re.match(r"\s*\(\s*[<>≤≥]?\s*\d", body[after:]):
+            after = qualifier.end()
+        first_number = re.search(r"\d", body[after:]) if test_m else None
+        gap = body[after : after + first_number.start()] if first_number else ""
+        gap = gap.rstrip("<>≤≥= ") if re.search(r"[<>≤≥]=?\s*$", gap) else gap  # "eGFR >60"
+        if test_m and row_date is None and admission and _ADMISSION_CUE.search(body):
+            row_date = admission  # "K 3.1 on admission"
         if (
             test_m
             and not LAB_RE.search(body, test_m.end())
@@ -300,4 +380,4 @@ def labs(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
                 row_date,
             )
         else:
-            yield from _prose(doc, page, text, line_start, line, row_date)
+            yield from _prose(doc, page, text, line_start, line, row_date, admission)
