@@ -189,3 +189,181 @@ def test_histology_without_the_word_carcinoma(text: str, label: str) -> None:
 def test_mixed_histology_is_not_split() -> None:
     text = "Invasive ductal and lobular carcinoma, grade 2."
     assert _values(text, "histology") == {"mixed ductal and lobular carcinoma"}
+
+
+# --- procedures ---
+
+
+@pytest.mark.parametrize(
+    ("text", "procedure"),
+    [
+        ("She went on to have axillary lymph node clearance.", "axillary lymph node dissection"),
+        ("Level I-II axillary clearance performed 2021.", "axillary lymph node dissection"),
+        ("Completed hypofractionated RT in 2022.", "radiation therapy"),
+        ("PMRT to the chest wall was delivered.", "radiation therapy"),
+        ("Underwent palliative RT to the spine.", "radiation therapy"),
+    ],
+)
+def test_procedure_wordings(text: str, procedure: str) -> None:
+    assert procedure in _values(text, "procedure")
+
+
+def test_rt_alone_or_right_is_not_radiotherapy() -> None:
+    assert _values("Pain in RT hip, RTC 2 weeks.", "procedure") == set()
+
+
+# --- medications ---
+
+
+def _meds(pages: list[str] | str) -> dict[str, Fact]:
+    return {f.value: f for f in _facts(pages) if f.field == "medication"}
+
+
+def test_common_non_cancer_medicines() -> None:
+    page = (
+        "Medications:\n"
+        "- Ramipril 5 mg daily\n"
+        "- Escitalopram 10 mg daily\n"
+        "- Pregabalin 75 mg BD\n"
+        "- Tylenol 500 mg PRN\n"
+        "- Ceftriaxone 1 g IV daily\n"
+        "- Slow-K 600 mg BD\n"
+    )
+    assert set(_meds(page)) == {
+        "ramipril",
+        "escitalopram",
+        "pregabalin",
+        "acetaminophen",
+        "ceftriaxone",
+        "potassium chloride",
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Calcium citrate with vitamin D3 2 tabs daily",
+        "calcium carbonate / cholecalciferol 1.25 g/880 IU daily",
+        "Calcichew-D3 one tablet twice daily",
+    ],
+)
+def test_calcium_and_vitamin_d_combinations(text: str) -> None:
+    assert set(_meds(text)) == {"calcium and vitamin D"}
+
+
+def test_no_change_in_a_medication_table_is_not_a_negation() -> None:
+    page = "Drug | Dose | Comment\nBisoprolol | 2.5 mg daily | no change\nWarfarin | - | not taking"
+    assert set(_meds(page)) == {"bisoprolol"}
+
+
+def test_since_wrapped_onto_the_next_line_dates_coordinated_drugs() -> None:
+    page = "Remains on anastrozole and abemaciclib since\n2023-11-20, tolerating well."
+    meds = _meds(page)
+    assert {m: f.date for m, f in meds.items()} == {
+        "anastrozole": "2023-11-20",
+        "abemaciclib": "2023-11-20",
+    }
+    assert {f.details.get("status") for f in meds.values()} == {"current"}
+
+
+def test_therapy_options_in_a_profiling_report_are_not_medications() -> None:
+    page = (
+        "TUMOUR PROFILE RESULTS\n"
+        "AKT1 E17K detected (VAF 12%).\n"
+        "POTENTIAL THERAPIES (other tumour types):\n"
+        "AKT1 E17K: capivasertib; ipatasertib\n"
+        "Variants of uncertain significance\n"
+        "Everolimus is associated with sensitivity in TSC1-altered tumours.\n"
+        "Olaparib is FDA-approved in another indication for this alteration.\n"
+        "Open clinical trials with gedatolisib may be relevant.\n"
+    )
+    assert _meds(page) == {}
+
+
+def test_a_current_drug_after_an_options_section_heading_change_is_kept() -> None:
+    page = (
+        "Therapy associations:\n"
+        "ESR1 D538G - elacestrant\n"
+        "Current medications:\n"
+        "Fulvestrant 500 mg IM monthly\n"
+    )
+    assert set(_meds(page)) == {"fulvestrant"}
+
+
+# --- genes in profiling tables ---
+
+
+def test_profiling_table_rows_without_a_result_word() -> None:
+    page = (
+        "Somatic alterations\n"
+        "Gene    Protein     cDNA           VAF\n"
+        "GATA3   P409fs      c.1224delG     38%\n"
+        "MYC     amplification\n"
+        "\n"
+        "Variants of uncertain significance: MAP3K1 S939C; KMT2C R1452W\n"
+    )
+    genes = {f.value: f.details for f in _facts(page) if f.field == "gene"}
+    assert genes["GATA3"]["result"] == "mutation detected"
+    assert genes["GATA3"]["variant"] == "P409fs"
+    assert genes["MYC"]["result"] == "amplification"
+    assert genes["MAP3K1"]["result"] == "variant of uncertain significance"
+    assert genes["KMT2C"]["result"] == "variant of uncertain significance"
+
+
+def test_gene_rows_under_a_negative_heading_or_no_heading_give_no_result() -> None:
+    negative = "Genes tested with no alterations found:\nPIK3CA H1047R hotspot assay\n"
+    assert not [f for f in _facts(negative) if f.field == "gene" and "mutation" in str(f.details)]
+    assert not [f for f in _facts("ERBB3 V104M") if f.field == "gene"]
+
+
+def test_fgfr1_amplification_in_prose() -> None:
+    genes = {f.value: f.details for f in _facts("Tumour NGS: FGFR1 amplification detected.")}
+    assert "FGFR1" in genes
+
+
+# --- labs ---
+
+
+def _labs(pages: list[str] | str) -> list[Fact]:
+    return [f for f in _facts(pages) if f.field == "lab"]
+
+
+def test_an_earlier_value_in_brackets_is_kept_without_the_documents_date() -> None:
+    page = "Review 2024-03-05. CEA today 12.4 ng/mL (previously 20.1). Hb 121 g/L."
+    got = {(f.value, f.details["test"], f.date) for f in _labs(page)}
+    assert ("12.4", "CEA", "2024-03-05") in got
+    assert ("20.1", "CEA", None) in got
+
+
+def test_a_bound_value_in_a_table_with_a_bracketed_method() -> None:
+    page = "Test               Result   Ref\neGFR (MDRD 2012)   >90      >60\n"
+    (lab,) = _labs(page)
+    assert (lab.value, lab.details["test"]) == (">90", "eGFR")
+
+
+def test_labs_on_admission_use_the_admission_date() -> None:
+    page = (
+        "Date of admission: 2024-02-10   Date of discharge: 2024-02-14\n"
+        "Admitted with fever; on admission Hb 84 g/L and platelets 35.\n"
+        "Discharge bloods: Hb 96 g/L."
+    )
+    got = {(f.value, f.date) for f in _labs(page)}
+    assert ("84", "2024-02-10") in got
+    assert ("35", "2024-02-10") in got
+
+
+def test_a_value_with_its_own_date_in_a_sentence_row() -> None:
+    page = "Discharged 2024-02-14.\nPlatelets recovered to 102 on 2024-02-13 and stable > 72 h."
+    (lab,) = _labs(page)
+    assert (lab.value, lab.date) == ("102", "2024-02-13")
+    assert "ref_low" not in lab.details and "ref_high" not in lab.details
+
+
+def test_neutrophil_percent_row_with_date_and_time() -> None:
+    page = (
+        "Collected         Test            Result  Ref     Units\n"
+        "2024-05-02 10:15  Neutrophils     62.5    40-75   %\n"
+        "2024-05-02 10:15  Neutrophils Abs 3.1     1.5-7.7 10*9/L\n"
+    )
+    got = {(f.value, f.details["test"], f.date) for f in _labs(page)}
+    assert got == {("62.5", "neutrophils %", "2024-05-02"), ("3.1", "ANC", "2024-05-02")}
