@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 import time
 
-from PySide6.QtCore import Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -121,6 +121,7 @@ class MainWindow(QMainWindow):
         right.addWidget(sources_box)
         right.addWidget(related_box)
         right.setSizes([480, 300])
+        self.right_splitter = right
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
@@ -154,6 +155,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.show_find)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.stop)
         self.apply_font_size(settings.font_size)
+        self.restore_layout()
         self.patient_label = QLabel("Answers use the guidelines only (no patient unlocked).")
         self.patient_label.setAccessibleName("Personalisation")
         self.patient_label.setWordWrap(True)
@@ -425,6 +427,31 @@ class MainWindow(QMainWindow):
         self._show(answer)
         self.statusBar().showMessage("Showing an earlier answer from the history.")
 
+    # -- remembered layout (sizes only: nothing about patients goes here) ------------------
+    def _layout_store(self) -> QSettings:
+        return QSettings(str(self.settings.home / "window.ini"), QSettings.Format.IniFormat)
+
+    def save_layout(self) -> None:
+        store = self._layout_store()
+        store.setValue("geometry", self.saveGeometry())
+        store.setValue("splitter", self.splitter.saveState())
+        store.setValue("right", self.right_splitter.saveState())
+        store.sync()
+
+    def restore_layout(self) -> None:
+        store = self._layout_store()
+        for key, restore in (
+            ("geometry", self.restoreGeometry),
+            ("splitter", self.splitter.restoreState),
+            ("right", self.right_splitter.restoreState),
+        ):
+            value = store.value(key)
+            if value is not None:
+                try:
+                    restore(value)
+                except TypeError:  # a damaged file: keep the defaults
+                    continue
+
     # -- keyboard --------------------------------------------------------------------------
     def show_find(self) -> None:
         self.tabs.setCurrentWidget(self.splitter)
@@ -516,6 +543,7 @@ class MainWindow(QMainWindow):
             self.services = None
 
     def closeEvent(self, event) -> None:
+        self.save_layout()
         self.shutdown()
         super().closeEvent(event)
 

@@ -238,3 +238,25 @@ def test_visit_questions_gathered_kept_with_her_records_and_exported(
     text = " ".join(page.extract_text() for page in PdfReader(str(out)).pages)
     assert "HER2 category: low" in " ".join(text.split())
     assert " ".join(wanted[0].split()[:4]) in " ".join(text.split())
+
+
+def test_window_size_and_splitters_are_remembered(qtbot, services, lantern_home) -> None:
+    first = MainWindow(load_settings(), services_factory=lambda: iter([services]))
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(700, 500)  # within the offscreen screen (restoreGeometry clamps to it)
+    first.splitter.setSizes([300, 700])
+    wanted = first.splitter.sizes()
+    first.close()
+    stored = (lantern_home / "window.ini").read_bytes()
+    assert b"Test Patient" not in stored and b"HER2" not in stored
+    second = MainWindow(load_settings(), services_factory=lambda: iter([services]))
+    qtbot.addWidget(second)
+    second.show()
+    assert (second.width(), second.height()) == (700, 500)
+    assert second.splitter.sizes() == wanted
+    second.shutdown()
+    (lantern_home / "window.ini").write_bytes(b"[General]\ngeometry=@ByteArray(garbage)\n")
+    third = MainWindow(load_settings(), services_factory=lambda: iter([services]))
+    qtbot.addWidget(third)  # a damaged file is ignored
+    third.shutdown()
