@@ -2,16 +2,22 @@
 
 1. Synthetic records: the generated documents are written as PDFs, read back through the
    importer's reader (pypdf, page lines), extracted, and compared with their gold facts.
-2. Held-out records (``tests/data/records_heldout``): hand-written documents in styles the
+2. Held-out set A (``tests/data/records_heldout``): hand-written documents in styles the
    generator does not use (UK MDT summary, Australian letter to a GP, SOAP note, cumulative
    lab report, CAP synoptic pathology, genetics letters, PET-CT, discharge summary, pharmacy
-   note) with hand-annotated gold. They are read like imported text files (pages split on form
-   feeds, normalised by the importer's ``_page_lines``). The extractor is not tuned on them,
-   so their figures are the honest ones.
+   note) with hand-annotated gold. Its misses guided a round of general fixes, so its figures
+   are now optimistic.
+3. Held-out set B (``tests/data/records_heldout_b``): six more documents in other styles
+   (Canadian consult, Irish radiotherapy summary, Indian discharge summary, US infusion
+   record, phone triage note, second-opinion letter), written after those fixes and not used
+   for tuning: the honest figures.
 
-Both are scored with the same rules (``tests.synthetic_records.score``): precision and recall
+The held-out sets are read like imported text files (pages split on form feeds, normalised
+by the importer's ``_page_lines``).
+
+All are scored with the same rules (``tests.synthetic_records.score``): precision and recall
 per field and overall (micro-averaged), with the missed and spurious facts listed (synthetic
-data, so printing them is fine). For the held-out set, matched facts whose details disagree
+data, so printing them is fine). For the held-out sets, matched facts whose details disagree
 with the gold (a gene's result or origin, a dose change's new dose) are listed as well; the
 scoring rules do not count them."""
 
@@ -35,7 +41,9 @@ from tests.synthetic_records import (
 )
 
 HELDOUT = REPO / "tests" / "data" / "records_heldout"
-HELDOUT_LABEL = "held-out (not used for tuning)"
+HELDOUT_LABEL = "held-out A (its misses guided the fixes)"
+HELDOUT_B = REPO / "tests" / "data" / "records_heldout_b"
+HELDOUT_B_LABEL = "held-out B (written after the fixes, not used for tuning)"
 
 
 def heldout_documents(folder: Path = HELDOUT) -> list[SyntheticDocument]:
@@ -138,16 +146,17 @@ def run() -> dict:
     title = f"Profile extraction on {len(docs)} synthetic documents (targets >= 0.95)"
     figures = _report(title, docs, result)
 
-    held_docs, held_facts, held = score_heldout()
-    title = f"Profile extraction on {len(held_docs)} documents, {HELDOUT_LABEL}"
-    held_figures = _report(title, held_docs, held)
-    disagreements = detail_disagreements(held_docs, held_facts)
-    for line in disagreements:
-        print(f"  details differ: {line}")
-    held_figures["missed"] = [f"{d}: {n} = {v}" for d, n, v in held.missed]
-    held_figures["spurious"] = [f"{d}: {n} = {v}" for d, n, v in held.spurious]
-    held_figures["details differ"] = disagreements
-    figures[HELDOUT_LABEL] = held_figures
+    for folder, label in ((HELDOUT, HELDOUT_LABEL), (HELDOUT_B, HELDOUT_B_LABEL)):
+        held_docs, held_facts, held = score_heldout(folder)
+        title = f"Profile extraction on {len(held_docs)} documents, {label}"
+        held_figures = _report(title, held_docs, held)
+        disagreements = detail_disagreements(held_docs, held_facts)
+        for line in disagreements:
+            print(f"  details differ: {line}")
+        held_figures["missed"] = [f"{d}: {n} = {v}" for d, n, v in held.missed]
+        held_figures["spurious"] = [f"{d}: {n} = {v}" for d, n, v in held.spurious]
+        held_figures["details differ"] = disagreements
+        figures[label] = held_figures
     save("extraction_quality", figures)
     return figures
 
