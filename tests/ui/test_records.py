@@ -260,3 +260,50 @@ def test_window_size_and_splitters_are_remembered(qtbot, services, lantern_home)
     third = MainWindow(load_settings(), services_factory=lambda: iter([services]))
     qtbot.addWidget(third)  # a damaged file is ignored
     third.shutdown()
+
+
+def test_every_control_has_an_accessible_name(window) -> None:
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QCheckBox,
+        QComboBox,
+        QLineEdit,
+        QPlainTextEdit,
+        QProgressBar,
+        QTextEdit,
+    )
+
+    kinds = (
+        QAbstractButton,
+        QAbstractItemView,
+        QCheckBox,
+        QComboBox,
+        QLineEdit,
+        QPlainTextEdit,
+        QProgressBar,
+        QTextEdit,
+    )
+    unnamed = []
+    from PySide6.QtWidgets import QHeaderView, QMenuBar
+
+    def qt_internal(widget) -> bool:  # parts Qt builds inside its own widgets
+        if isinstance(widget, QHeaderView):
+            return True
+        parent = widget.parent()
+        while parent is not None:
+            if isinstance(parent, (QComboBox, QLineEdit, QMenuBar)) or (
+                type(parent).__name__ == "QFrame" and parent.parent() is None
+            ):
+                return True
+            parent = parent.parent()
+        return widget.parent() is None and isinstance(widget, QAbstractItemView)
+
+    widgets = {w for kind in kinds for w in window.findChildren(kind)}
+    for widget in widgets:
+        if not qt_internal(widget):
+            name = widget.accessibleName()
+            text = widget.text() if isinstance(widget, QAbstractButton) else ""
+            if not (name or text.strip()) and widget.objectName() != "qt_scrollarea_viewport":
+                unnamed.append(f"{type(widget).__name__} in {type(widget.parent()).__name__}")
+    assert not unnamed, unnamed
