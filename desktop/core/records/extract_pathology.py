@@ -78,8 +78,10 @@ _GRADE = re.compile(
     re.IGNORECASE,
 )
 _NOT_TUMOUR_GRADE = re.compile(
-    r"\b(?:CTCAE|neutropenia|toxicity|diarrh|rash|nausea|fatigue|adverse|mucositis|"
-    r"neuropathy|elevation|transaminitis|anemia|anaemia|thrombocytopenia)\w*\b",
+    r"\b(?:CTCAE|CTC|RTOG|neutropenia|toxicity|diarrh|rash|nausea|fatigue|adverse|mucositis|"
+    r"neuropathy|elevation|transaminitis|anemia|anaemia|thrombocytopenia|dermatitis|"
+    r"pneumonitis|colitis|hepatitis|stomatitis|vomiting|alopecia|lymph(?:o)?edema|"
+    r"lymphoedema|erythema|desquamation|hand-foot|infusion reaction|skin reaction)\w*\b",
     re.IGNORECASE,
 )
 HISTOLOGY: tuple[tuple[str, str], ...] = (

@@ -114,3 +114,15 @@ def test_negated_gene_results_are_negative(text: str, genes: set[str], result: s
     facts = [f for f in extract([("g", [text])]) if f.field == "gene"]
     assert {f.value for f in facts} == genes
     assert {f.details["result"] for f in facts} == {result}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chest wall: grade 2 radiation dermatitis with moist desquamation in the fold.",
+        "Skin reaction RTOG grade 1 erythema, settling with emollients.",
+        "Pneumonitis, grade 2, treated with steroids.",
+    ],
+)
+def test_side_effect_grades_are_not_the_tumour_grade(text: str) -> None:
+    assert [f for f in extract([("n", [text])]) if f.field == "grade"] == []
