@@ -19,9 +19,16 @@ log = logging.getLogger(__name__)
 _ACTIVE: set[QThread] = set()
 
 
+def _running(thread: QThread) -> bool:
+    try:
+        return thread.isRunning()
+    except RuntimeError:  # deleted by deleteLater: it finished
+        return False
+
+
 def active_threads() -> list[QThread]:
     """Worker threads still running (tests assert none are left behind)."""
-    return [t for t in _ACTIVE if t.isRunning()]
+    return [t for t in list(_ACTIVE) if _running(t)]
 
 
 class GeneratorWorker(QObject):
@@ -75,7 +82,12 @@ def start(worker: GeneratorWorker, parent: QObject | None = None) -> QThread:
     thread.started.connect(worker.run)
     worker.finished.connect(thread.quit)
     worker.failed.connect(thread.quit)
-    thread.finished.connect(lambda: _ACTIVE.discard(thread))
+    # No Python callable is connected to ``thread.finished``: Qt emits it from the ending
+    # thread while holding a connection lock, and a Python slot there waits for the GIL
+    # while the GUI thread (holding the GIL) may wait for that lock in connect(): a deadlock.
+    # Finished threads are pruned here instead.
+    for old in [t for t in _ACTIVE if not _running(t)]:
+        _ACTIVE.discard(old)
     thread.finished.connect(worker.deleteLater)
     thread.finished.connect(thread.deleteLater)
     worker.setParent(None)
