@@ -61,7 +61,7 @@ def answer_from_dict(data: dict) -> Answer:
 
 
 def new_entry(answer: Answer) -> HistoryEntry:
-    now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    now = datetime.datetime.now(datetime.UTC).isoformat(timespec="microseconds")
     return HistoryEntry(uuid.uuid4().hex[:12], now, answer.question, answer.to_dict())
 
 
