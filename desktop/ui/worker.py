@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
+from shiboken6 import Shiboken
 
 from desktop.core.knowledge.index import Progress
 
@@ -85,8 +86,10 @@ def start(worker: GeneratorWorker, parent: QObject | None = None) -> QThread:
     # No Python callable is connected to ``thread.finished``: Qt emits it from the ending
     # thread while holding a connection lock, and a Python slot there waits for the GIL
     # while the GUI thread (holding the GIL) may wait for that lock in connect(): a deadlock.
-    # Finished threads are pruned here instead.
-    for old in [t for t in _ACTIVE if not _running(t)]:
+    # Qt deletes thread and worker (deleteLater below); the Python wrappers are kept until
+    # then, so Python never deletes a QThread or worker that is still winding down (that
+    # crashed the test run with a bus error). Wrappers whose C++ object is gone are pruned.
+    for old in [t for t in _ACTIVE if not Shiboken.isValid(t)]:
         _ACTIVE.discard(old)
     thread.finished.connect(worker.deleteLater)
     thread.finished.connect(thread.deleteLater)
