@@ -36,6 +36,7 @@ from desktop.ui.side_panes import RelatedPane, SourcesPane
 from desktop.ui.visit_prep import VisitPrepPane
 
 APP_NAME = "Lantern"
+MIN_FONT, MAX_FONT = 8, 28
 
 
 class QuestionBox(QPlainTextEdit):
@@ -176,6 +177,13 @@ class MainWindow(QMainWindow):
         self.import_action.setEnabled(False)
         self.import_action.triggered.connect(self.choose_guideline_pdf)
         file_menu.addAction("Quit", self.close)
+        view_menu = self.menuBar().addMenu("&View")
+        self.larger_action = view_menu.addAction("Larger text")
+        self.larger_action.setShortcut(QKeySequence.StandardKey.ZoomIn)
+        self.larger_action.triggered.connect(self.larger_text)
+        self.smaller_action = view_menu.addAction("Smaller text")
+        self.smaller_action.setShortcut(QKeySequence.StandardKey.ZoomOut)
+        self.smaller_action.triggered.connect(self.smaller_text)
 
         self.question.submitted.connect(self.ask_current)
         self.ask_button.clicked.connect(self.ask_current)
@@ -436,10 +444,16 @@ class MainWindow(QMainWindow):
         store.setValue("geometry", self.saveGeometry())
         store.setValue("splitter", self.splitter.saveState())
         store.setValue("right", self.right_splitter.saveState())
+        store.setValue("font_size", self.font_size)
         store.sync()
 
     def restore_layout(self) -> None:
         store = self._layout_store()
+        try:
+            size = int(store.value("font_size", self.font_size))
+        except (TypeError, ValueError):
+            size = self.font_size
+        self.apply_font_size(min(MAX_FONT, max(MIN_FONT, size)))
         for key, restore in (
             ("geometry", self.restoreGeometry),
             ("splitter", self.splitter.restoreState),
@@ -487,7 +501,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Stopped.")
         self.cancel_job()
 
+    def larger_text(self) -> None:
+        self.apply_font_size(min(MAX_FONT, self.font_size + 1))
+
+    def smaller_text(self) -> None:
+        self.apply_font_size(max(MIN_FONT, self.font_size - 1))
+
     def apply_font_size(self, points: int) -> None:
+        self.font_size = points
         for widget in (self.answer_view, self.question, self.sources, self.related):
             font = QFont(widget.font())
             font.setPointSize(points)

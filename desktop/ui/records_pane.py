@@ -585,7 +585,7 @@ class RecordsPane(QWidget):
         title = _where(fact, self.session.profile)
         body = (
             html.escape(page[:start])
-            + '<a name="hit"></a><mark style="background:#ffe066">'
+            + '<a name="hit"></a><mark style="background:#ffe066; color:#000000">'
             + html.escape(page[start:end])
             + "</mark>"
             + html.escape(page[end:])

@@ -308,3 +308,19 @@ def test_every_control_has_an_accessible_name(window) -> None:
             if not (name or text.strip()) and widget.objectName() != "qt_scrollarea_viewport":
                 unnamed.append(f"{type(widget).__name__} in {type(widget.parent()).__name__}")
     assert not unnamed, unnamed
+
+
+def test_text_size_can_be_changed_and_is_remembered(qtbot, services, lantern_home) -> None:
+    first = MainWindow(load_settings(), services_factory=lambda: iter([services]))
+    qtbot.addWidget(first)
+    start = first.answer_view.font().pointSize()
+    first.larger_action.trigger()
+    first.larger_action.trigger()
+    assert first.answer_view.font().pointSize() == start + 2
+    first.close()
+    second = MainWindow(load_settings(), services_factory=lambda: iter([services]))
+    qtbot.addWidget(second)
+    assert second.answer_view.font().pointSize() == start + 2
+    second.smaller_action.trigger()
+    assert second.question.font().pointSize() == start + 1
+    second.shutdown()
