@@ -366,14 +366,14 @@ def _print_profile(vault, as_json: bool) -> int:
 def _import_records(settings: Settings, vault, paths: list[Path]) -> int:
     """Import files, embed them for search, then refresh the cached profile."""
     from desktop.core.embed import Embedder, EmbeddingModelError, embedding_spec
-    from desktop.core.records.importer import RecordDocument, RecordImportError
+    from desktop.core.records.importer import RecordDocument, RecordImportError, documents
     from desktop.core.records.session import PatientSession
 
     try:
         embedder = Embedder(embedding_spec(settings.embedding_model))
     except EmbeddingModelError as exc:
         raise UserError(str(exc)) from exc
-    known = {d.sha256 for d in PatientSession.list_documents(vault)}
+    known = {d.sha256 for d in documents(vault)}
     session = PatientSession(vault, embedder.embed, embedder.identity)
     failed = 0
     try:

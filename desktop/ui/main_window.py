@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
         self.add_to_visit.clicked.connect(self.add_questions_to_visit)
         left_layout.addWidget(self.add_to_visit)
         self._shown: Answer | None = None
+        self._history_target = self.history.history
         self._default_history()
         self.find_bar = QLineEdit()
         self.find_bar.setAccessibleName("Find in the answer")
@@ -268,7 +269,10 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 0)
         self.progress.setFormat("Searching the guidelines…")
         self._started = time.perf_counter()
-        self._threads = [t for t in self._threads if _alive(t)]
+        # the history of the moment of asking: an answer holding her record facts must
+        # never land in the plain no-patient history if her records lock meanwhile
+        self._history_target = self.history.history
+        self._threads = [t for t in self._threads if workers.running(t)]
         self._threads.append(workers.start(job))
 
     def _on_answer(self, item: object) -> None:
@@ -279,15 +283,14 @@ class MainWindow(QMainWindow):
         self.progress.setValue(1)
         self.progress.setFormat("Done")
         self._show(item)
-        try:
-            self.history.history.add(item)
-            self.history.refresh()
-        except Exception as exc:  # a locked vault or a full disk must not lose the answer
-            self.statusBar().showMessage(f"The answer was not saved to the history: {exc}")
         elapsed = (time.perf_counter() - self._started) * 1000
-        self.statusBar().showMessage(
-            f"Answered from {len(item.citations)} source(s) in {elapsed:.0f} ms ({item.mode})."
-        )
+        note = f"Answered from {len(item.citations)} source(s) in {elapsed:.0f} ms ({item.mode})."
+        try:
+            self._history_target.add(item)  # a locked vault raises: not saved anywhere else
+            self.history.refresh()
+        except Exception:  # a locked vault or a full disk must not lose the shown answer
+            note += " It was not saved to the history (records locked, or a write failed)."
+        self.statusBar().showMessage(note)
         self.answer_ready.emit(item)
 
     def _show(self, item: Answer) -> None:
@@ -342,7 +345,7 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 0)
         self.progress.setFormat("Importing…")
         self.tabs.setCurrentWidget(self.splitter)
-        self._threads = [t for t in self._threads if _alive(t)]
+        self._threads = [t for t in self._threads if workers.running(t)]
         self._threads.append(workers.start(job))
 
     def cancel_job(self) -> None:
@@ -424,7 +427,7 @@ class MainWindow(QMainWindow):
                 except ValueError as exc:
                     self.statusBar().showMessage(str(exc))
         self.visit.load(model)
-        self.visit.set_profile_summary(profile_summary(session.profile) if session else None)
+        self.visit.set_profile_summary(session.profile.summary() if session else None)
 
     def show_previous(self, answer: object) -> None:
         """Show an answer from the history again (not asked again, not stored again)."""
@@ -554,11 +557,7 @@ class MainWindow(QMainWindow):
             self._answer_worker.cancel()
         if self._job is not None:
             self._job.cancel()
-        for thread in self._threads:
-            if _alive(thread):
-                thread.quit()
-                thread.wait(timeout_ms)
-        self._threads.clear()
+        workers.stop(self._threads, timeout_ms)
         if self.services is not None and self._owns_services:
             self.services.close()
             self.services = None
@@ -567,30 +566,6 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.shutdown()
         super().closeEvent(event)
-
-
-def profile_summary(profile) -> list[str]:
-    """A few lines about her for the printed visit list (chosen by the user to include)."""
-    lines = []
-    for name in ("histology", "stage", "er_status", "pr_status", "her2_category"):
-        fact = profile.latest(name)
-        if fact is not None:
-            lines.append(f"{fact.label}: {fact.value}")
-    current = [
-        f.value
-        for f in profile.by_field("medication")
-        if f.details.get("status") in (None, "", "current")
-    ]
-    if current:
-        lines.append("Medicines in my records: " + ", ".join(dict.fromkeys(current)))
-    return lines
-
-
-def _alive(thread: QThread) -> bool:
-    try:
-        return thread.isRunning()
-    except RuntimeError:  # the C++ object was already deleted: it finished
-        return False
 
 
 def launch(settings: Settings, exit_when_shown: bool = False) -> int:

@@ -64,6 +64,7 @@ class RecordsPane(QWidget):
         self._job: workers.GeneratorWorker | None = None
         self._threads: list[QThread] = []
         self._pending: PatientSession | None = None
+        self._errors: list[str] = []
         # overridable by tests: how a passphrase or a new patient's name is asked for
         self.passphrase_provider: Callable[[str], str | None] = self._ask_passphrase
         self.setAcceptDrops(True)
@@ -382,7 +383,6 @@ class RecordsPane(QWidget):
         if session is None or session.locked or self._job is not None:
             return
         self.touch()
-        self._errors: list[str] = []
         self._run(lambda: session.import_files(paths), "Importing…")
 
     def cancel(self) -> None:
@@ -428,7 +428,7 @@ class RecordsPane(QWidget):
         job.failed.connect(self._on_job_failed)
         self.state.setText(note)
         self._set_busy(True)
-        self._threads = [t for t in self._threads if _alive(t)]
+        self._threads = [t for t in self._threads if workers.running(t)]
         self._threads.append(workers.start(job))
         self._update_controls()
 
@@ -647,11 +647,7 @@ class RecordsPane(QWidget):
     def shutdown(self, timeout_ms: int = 10000) -> None:
         if self._job is not None:
             self._job.cancel()
-        for thread in self._threads:
-            if _alive(thread):
-                thread.quit()
-                thread.wait(timeout_ms)
-        self._threads.clear()
+        workers.stop(self._threads, timeout_ms)
         if self._pending is not None:
             self._pending.lock()
             self._pending = None
@@ -694,10 +690,3 @@ def _status(fact: ProfileFact) -> str:
     if fact.source == "corrected":
         return f"corrected (read as {fact.extracted_value})"
     return "confirmed" if fact.confirmed else "not checked yet"
-
-
-def _alive(thread: QThread) -> bool:
-    try:
-        return thread.isRunning()
-    except RuntimeError:
-        return False

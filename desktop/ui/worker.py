@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 _ACTIVE: set[QThread] = set()
 
 
-def _running(thread: QThread) -> bool:
+def running(thread: QThread) -> bool:
+    """Whether a worker thread is still running (False once Qt has deleted it)."""
     try:
         return thread.isRunning()
     except RuntimeError:  # deleted by deleteLater: it finished
@@ -29,7 +30,16 @@ def _running(thread: QThread) -> bool:
 
 def active_threads() -> list[QThread]:
     """Worker threads still running (tests assert none are left behind)."""
-    return [t for t in list(_ACTIVE) if _running(t)]
+    return [t for t in list(_ACTIVE) if running(t)]
+
+
+def stop(threads: list[QThread], timeout_ms: int) -> None:
+    """Ask each still-running thread to quit and wait for it; empties the list."""
+    for thread in threads:
+        if running(thread):
+            thread.quit()
+            thread.wait(timeout_ms)
+    threads.clear()
 
 
 class GeneratorWorker(QObject):

@@ -75,10 +75,14 @@ def test_evidence_edit_and_lock_unlock(qtbot, window, tmp_path: Path) -> None:
     _import(qtbot, window, pathology)
     ihc = _fact_row(window, "her2_ihc")
     assert window.records.select_fact(ihc.id)
-    assert "<mark" in window.records.evidence.toHtml() or "HER2 by IHC" in (
-        window.records.evidence.toPlainText()
-    )
     assert "HER2 by IHC: 1+" in window.records.evidence.toPlainText()
+    page = window.records.evidence.document()
+    span = PATHOLOGY[ihc.evidence.start : ihc.evidence.end]
+    found = page.find(span)
+    assert not found.isNull()
+    assert found.charFormat().background().color().name() == "#ffe066"  # the span is marked
+    before = page.find("Ki-67")
+    assert before.charFormat().background().color().name() != "#ffe066"  # the rest is not
     window.records.edit_fact(ihc.id, "correct", "2+")
     assert _fact_row(window, "her2_ihc").value == "2+"
 
@@ -324,3 +328,27 @@ def test_text_size_can_be_changed_and_is_remembered(qtbot, services, lantern_hom
     second.smaller_action.trigger()
     assert second.question.font().pointSize() == start + 1
     second.shutdown()
+
+
+def test_an_answer_arriving_after_lock_is_not_stored_in_the_clear(
+    qtbot, services, monkeypatch, lantern_home, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("LANTERN_KEEP_HISTORY_WITHOUT_PATIENT", "true")
+    monkeypatch.setattr("desktop.core.records.access.usable_keyring", lambda: None)
+    win = MainWindow(load_settings(), services_factory=lambda: iter([services]))
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.services_ready, timeout=30000):
+        win.start()
+    win.records.passphrase_provider = lambda prompt: PASSPHRASE
+    pathology = tmp_path / "pathology.txt"
+    pathology.write_text(PATHOLOGY)
+    win.records.create_patient_named("Test Patient")
+    _import(qtbot, win, pathology)
+    with qtbot.waitSignal(win.answer_ready, timeout=30000) as blocker:
+        win.ask("What does HER2-low mean for me?")
+        win.records.lock()  # before the answer (with her facts) reaches the window
+    assert any(c.kind == "record" for c in blocker.args[0].citations)
+    assert "not saved" in win.statusBar().currentMessage()
+    plain = lantern_home / "history.jsonl"
+    assert not plain.exists() or "HER2" not in plain.read_text()
+    win.shutdown()

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from desktop.core.answer.schema import Citation, Section
+from desktop.core.knowledge.keyword import query_terms
 from desktop.core.knowledge.pack import GuidelineSection
 from desktop.core.knowledge.retrieve import SectionHit
 from desktop.core.knowledge.text import words
@@ -280,8 +281,6 @@ class PersonalContext:
         self, question: str, query_vector: Sequence[float], shown: set[str]
     ) -> tuple[RecordHit, Citation] | None:
         assert self.index is not None
-        from desktop.core.knowledge.keyword import query_terms
-
         hits = self.index.search(query_terms(question), query_vector, limit=1)
         if not hits or not hits[0].keyword or hits[0].similarity < PASSAGE_SIMILARITY:
             return None

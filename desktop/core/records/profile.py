@@ -140,6 +140,23 @@ class Profile:
     def fact(self, fact_id: str) -> ProfileFact | None:
         return next((f for f in self.facts if f.id == fact_id), None)
 
+    def summary(self) -> list[str]:
+        """A few lines about her (diagnosis, stage, receptors, current medicines), for the
+        printed visit list when she chooses to include them."""
+        lines = []
+        for name in ("histology", "stage", "er_status", "pr_status", "her2_category"):
+            fact = self.latest(name)
+            if fact is not None:
+                lines.append(f"{fact.label}: {fact.value}")
+        current = [
+            f.value
+            for f in self.by_field("medication")
+            if f.details.get("status") in (None, "", "current")
+        ]
+        if current:
+            lines.append("Medicines in my records: " + ", ".join(dict.fromkeys(current)))
+        return lines
+
     def to_dict(self) -> dict:
         return {
             "facts": [f.to_dict() for f in self.facts],

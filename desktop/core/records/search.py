@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -102,6 +103,10 @@ class RecordIndex:
     def __init__(self, found: list[RecordPassage], matrix: np.ndarray) -> None:
         self.passages = found
         self.matrix = matrix.astype(np.float32) if len(found) else np.zeros((0, 1), np.float32)
+        # closing (on lock, from the GUI thread) waits for a search running on a worker
+        # thread; a search after closing finds nothing
+        self._guard = threading.Lock()
+        self._closed = False
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.execute("CREATE VIRTUAL TABLE p USING fts5(text, tokenize='porter unicode61')")
         self._db.executemany(
@@ -137,8 +142,12 @@ class RecordIndex:
     def search(
         self, terms: Sequence[str], vector: Sequence[float], limit: int = 5
     ) -> list[RecordHit]:
-        if not self.passages:
-            return []
+        with self._guard:
+            if self._closed or not self.passages:
+                return []
+            return self._search(terms, vector, limit)
+
+    def _search(self, terms: Sequence[str], vector: Sequence[float], limit: int) -> list[RecordHit]:
         query = np.asarray(vector, dtype=np.float32)
         sims = self.matrix @ query
         dense = list(np.argsort(-sims)[:40])
@@ -158,4 +167,6 @@ class RecordIndex:
         return [RecordHit(self.passages[r], scores[r], float(sims[r]), r in kw) for r in best]
 
     def close(self) -> None:
-        self._db.close()
+        with self._guard:
+            self._closed = True
+            self._db.close()

@@ -119,10 +119,6 @@ class PatientSession:
         self.lock()
         return True
 
-    @staticmethod
-    def list_documents(vault: Vault) -> list[importer.RecordDocument]:
-        return importer.documents(vault)
-
     # -- what is inside --------------------------------------------------------------------
     @property
     def documents(self) -> list[importer.RecordDocument]:
@@ -149,7 +145,8 @@ class PatientSession:
         self, paths: Sequence[Path], cancelled: Callable[[], bool] = lambda: False
     ) -> Iterator[Progress | importer.RecordDocument | importer.RecordImportError]:
         """Import files one by one; a file that fails yields its error and the rest go on.
-        Each imported document is embedded for search before the next starts."""
+        Each imported document is embedded for search before anything else is yielded, so
+        a Cancel (checked between yields) never leaves a stored document without search."""
         with self._lock:
             total = len(paths)
             for i, path in enumerate(paths):
@@ -164,7 +161,6 @@ class PatientSession:
                 doc = items[-1]
                 assert isinstance(doc, importer.RecordDocument)
                 if len(items) > 1:  # new content, not a duplicate
-                    yield Progress(i, total, "Preparing it for search")
                     embed_document(self.vault, doc, self._embed, self._identity)
                 yield doc
             yield Progress(total, total, "Updating the profile")

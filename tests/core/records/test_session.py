@@ -154,3 +154,13 @@ def test_a_new_embedding_model_re_embeds_on_unlock(
     reopened = items[-1]
     assert isinstance(reopened, PatientSession) and len(reopened.index) > 0
     reopened.lock()
+
+
+def test_search_after_lock_finds_nothing(session: PatientSession, tmp_path: Path) -> None:
+    path = tmp_path / "pathology.txt"
+    path.write_text(PATHOLOGY)
+    _import(session, path)
+    index = session.index  # what an answer running on a worker thread still holds
+    assert index.search(["her2"], fake_embed(["HER2"])[0])
+    session.lock()
+    assert index.search(["her2"], fake_embed(["HER2"])[0]) == []
