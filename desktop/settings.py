@@ -37,6 +37,13 @@ class Settings:
     lock_after_minutes: int = 15  # an unlocked patient's records lock after this idle time
     keep_history_without_patient: bool = False  # opt-in: history.jsonl in the data folder
     font_size: int = 11  # points, for the answer and the question box
+    # Local LLM: a model name from the model store or a GGUF path; "" = the store's choice.
+    model: str = ""
+    model_context: int = 4096  # tokens of context the model is loaded with
+    max_answer_tokens: int = 450  # the most tokens one generated answer may have
+    # Clinic mode, off by default: an OpenAI-compatible server on the LAN ("" = none).
+    llm_server_url: str = ""
+    llm_server_model: str = ""
     log_level: str = "WARNING"
 
     @property
