@@ -133,7 +133,9 @@ def write_model(path: Path, preset: str = "tiny", seed: int = 0) -> Path:
         writer.add_tensor(f"blk.{i}.ffn_up.weight", weight(shape.ff, d))
         writer.add_tensor(f"blk.{i}.ffn_down.weight", weight(d, shape.ff))
     writer.add_tensor("output_norm.weight", norm(d))
-    writer.add_tensor("output.weight", weight(n_vocab, d, scale=1.0))
+    output = weight(n_vocab, d, scale=1.0)
+    output[:3] = 0  # <unk>, <s>, </s> never win: generation runs to max_tokens or a Stop
+    writer.add_tensor("output.weight", output)
     writer.write_header_to_file()
     writer.write_kv_data_to_file()
     writer.write_tensors_to_file()

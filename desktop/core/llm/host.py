@@ -62,6 +62,8 @@ class ModelHost:
         """Start the child and wait until it says it is ready."""
         if self.alive:
             return
+        if self._proc is not None:  # the one that crashed
+            _close_quietly(self._proc.stdin)
         started = time.perf_counter()
         self._crash = None
         self.loaded = None
@@ -108,6 +110,7 @@ class ModelHost:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout)
+        _close_quietly(proc.stdin)
         self.loaded = None
 
     def kill(self) -> None:
@@ -115,6 +118,7 @@ class ModelHost:
         if self._proc is not None and self._proc.poll() is None:
             self._proc.kill()
             self._proc.wait(5)
+            _close_quietly(self._proc.stdin)
 
     # ---- requests
     def load(
@@ -252,6 +256,7 @@ class ModelHost:
             if waiter is not None:
                 waiter.put(event)
         proc.wait()
+        proc.stdout.close()
         if self._proc is proc:  # not a close() we asked for
             self._crash = self._crash_message(proc.returncode)
         with self._lock:
@@ -264,6 +269,7 @@ class ModelHost:
         for line in proc.stderr:  # kept in memory only, for the crash message
             if line.strip():
                 self._stderr.append(line.strip()[:300])
+        proc.stderr.close()
 
     def _crash_message(self, code: int | None = None) -> str:
         code = self._proc.poll() if code is None and self._proc else code
@@ -279,6 +285,14 @@ class ModelHost:
             how = f"exited with code {code}"
         said = next((s for s in reversed(self._stderr) if _looks_like_error(s)), "")
         return f"The model process {how}." + (f" llama.cpp said: {said}" if said else "")
+
+
+def _close_quietly(stream: Any) -> None:
+    try:
+        if stream is not None:
+            stream.close()
+    except (OSError, ValueError):
+        pass
 
 
 def _looks_like_error(line: str) -> bool:
