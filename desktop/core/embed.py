@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import struct
 import threading
 import tomllib
 from collections.abc import Sequence
@@ -66,25 +65,23 @@ def file_sha256(path: Path) -> str:
 def check_gguf(path: Path) -> None:
     """Check a GGUF file's header in Python before llama.cpp sees it.
 
-    Reads the magic number, version and counts, and checks the file is not cut short of its
-    header. Raises EmbeddingModelError with a clear reason."""
+    The bounded parser in ``desktop.core.llm.gguf_file`` reads the magic number, version,
+    metadata and tensor table and checks every tensor lies inside the file. Raises
+    EmbeddingModelError with a clear reason."""
+    from desktop.core.llm.gguf_file import GGUFError, read_gguf_info
+
     if not path.is_file():
         raise EmbeddingModelError(
             f"embedding model not found at {path}; run 'make run' or "
             "'python models/prepare_embedding.py' to prepare it"
         )
-    size = path.stat().st_size
-    with path.open("rb") as fh:
-        header = fh.read(24)
-    if len(header) < 24 or header[:4] != GGUF_MAGIC:
-        raise EmbeddingModelError(f"{path.name} is not a GGUF file (bad magic number)")
-    version, n_tensors, n_kv = struct.unpack("<IQQ", header[4:24])
-    if version not in (2, 3):
-        raise EmbeddingModelError(f"{path.name} has unsupported GGUF version {version}")
-    if not 0 < n_tensors < 100_000 or not 0 < n_kv < 100_000:
-        raise EmbeddingModelError(f"{path.name} has an implausible GGUF header")
-    if size < MIN_MODEL_BYTES:
-        raise EmbeddingModelError(f"{path.name} is truncated ({size} bytes)")
+    try:
+        read_gguf_info(path, require_chat=False)
+    except GGUFError as exc:
+        again = "prepare it again with 'python models/prepare_embedding.py'"
+        if exc.kind == "truncated":
+            raise EmbeddingModelError(f"the embedding model is truncated: {exc}; {again}") from exc
+        raise EmbeddingModelError(f"the embedding model cannot be used: {exc}; {again}") from exc
 
 
 _LOG_CALLBACK: object = None
