@@ -55,13 +55,26 @@ class LocalGenerator:
     def stream(
         self, messages: list[dict[str, str]], max_tokens: int, temperature: float = 0.2
     ) -> Iterator[str]:
+        """The request goes to the host at once, so ``cancel`` reaches it from now on."""
+        return self._follow(
+            self.host.generate(messages, max_tokens=max_tokens, temperature=temperature)
+        )
+
+    def _follow(self, pieces: Iterator[str]) -> Iterator[str]:
         try:
-            yield from self.host.generate(messages, max_tokens=max_tokens, temperature=temperature)
+            yield from pieces
         finally:
+            if hasattr(pieces, "close"):
+                pieces.close()
             self.last_stats = dict(self.host.last_stats)
 
     def cancel(self) -> None:
         self.host.cancel()
+
+    @property
+    def available(self) -> bool:
+        """False once the model host process has died."""
+        return self.host.alive
 
     def close(self) -> None:
         self.host.close()

@@ -148,8 +148,12 @@ class ModelHost:
         max_tokens: int,
         temperature: float = 0.2,
         top_p: float = 0.9,
+        reset_cache: bool = False,
     ) -> Iterator[str]:
-        """Stream the reply's text pieces. Closing the iterator cancels the generation."""
+        """Send the request now and return the stream of the reply's text pieces; ``cancel``
+        works from this moment. Closing the stream cancels the generation.
+
+        ``reset_cache`` drops the KV cache first (benchmarks compare cold prompts)."""
         self._need_alive()
         rid, waiter = self._register()
         previous, self._streaming = self._streaming, rid
@@ -158,8 +162,11 @@ class ModelHost:
         self.last_stats = {}
         self._send(
             {"op": "generate", "id": rid, "messages": messages, "max_tokens": max_tokens,
-             "temperature": temperature, "top_p": top_p}
+             "temperature": temperature, "top_p": top_p, "reset_cache": reset_cache}
         )
+        return self._stream(rid, waiter)
+
+    def _stream(self, rid: int, waiter: queue.Queue[dict[str, Any]]) -> Iterator[str]:
         finished = False
         try:
             while True:

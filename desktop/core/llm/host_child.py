@@ -176,6 +176,8 @@ class Host:
             raise ValueError(f"the prompt has {len(tokens)} tokens; the context holds {n_ctx}")
         stats: dict[str, Any] = {"prompt_tokens": len(tokens), "completion_tokens": 0}
         reason = "length"
+        if msg.get("reset_cache"):  # benchmarks: time a prompt without the cached prefix
+            self.llm.reset()
         try:
             stats["cached_tokens"] = self._prefill(tokens)
             stats["prefill_ms"] = round((time.perf_counter() - started) * 1000, 2)

@@ -66,6 +66,8 @@ class RemoteGenerator:
         self._cancel = threading.Event()
         self._response: httpx.Response | None = None
 
+    available = True  # a server that stops answering raises ModelUnavailable per request
+
     def check(self) -> list[str]:
         """Ask the server which models it serves; raises ModelUnavailable when unreachable."""
         try:
