@@ -225,7 +225,7 @@ class Host:
                     return "cancelled"
                 if n >= max_tokens:
                     return "length"
-            return "stop"
+            return "cancelled" if self.aborting() else "stop"  # an aborted decode ends it too
         finally:
             generator.close()
             if pending:
