@@ -5,6 +5,7 @@ python -m desktop ask "QUESTION" [--json] [--patient ID]
 python -m desktop ask --json --batch FILE
 python -m desktop doctor
 python -m desktop guidelines check|manifest|import|list|remove
+python -m desktop models list|import PATH|verify NAME|use NAME|remove NAME [--yes]
 python -m desktop patients list|create NAME|delete ID
 python -m desktop records import FILE... --patient ID
 python -m desktop records list|profile [--json]|remove DOC|fact FACT_ID --patient ID
@@ -71,6 +72,19 @@ def build_parser() -> argparse.ArgumentParser:
     rrem.add_argument("--patient", required=True)
 
     sub.add_parser("doctor", help="check the environment and say how to fix problems")
+
+    models = sub.add_parser("models", help="local language models (GGUF files)")
+    msub = models.add_subparsers(dest="models_command", required=True, parser_class=_Parser)
+    msub.add_parser("list", help="installed models and the recommended catalogue")
+    mimp = msub.add_parser("import", help="import a GGUF file, or every GGUF in a folder")
+    mimp.add_argument("path", help="a .gguf file, or a folder such as a USB stick")
+    mver = msub.add_parser("verify", help="re-check an installed model's checksum and header")
+    mver.add_argument("name", help="the model name shown by 'models list'")
+    muse = msub.add_parser("use", help="choose the model that writes answers")
+    muse.add_argument("name", help="the model name shown by 'models list'")
+    mrem = msub.add_parser("remove", help="delete an installed model file")
+    mrem.add_argument("name", help="the model name shown by 'models list'")
+    mrem.add_argument("--yes", action="store_true", help="confirm without asking")
 
     guidelines = sub.add_parser("guidelines", help="guideline packs")
     gsub = guidelines.add_subparsers(dest="guidelines_command", required=True, parser_class=_Parser)

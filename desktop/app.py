@@ -47,6 +47,10 @@ def run(args: argparse.Namespace) -> int:
             return cmd_patients(settings, args)
         if args.command == "records":
             return cmd_records(settings, args)
+        if args.command == "models":
+            from desktop.model_commands import cmd_models
+
+            return cmd_models(settings, args)
         raise UserError(f"unknown command {args.command}")
     except (UserError, SettingsError) as exc:
         print(f"lantern: {exc}", file=sys.stderr)

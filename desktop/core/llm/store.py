@@ -159,7 +159,7 @@ class ModelStore:
     # -- listing and look-up ---------------------------------------------------------------
     def list(self) -> list[InstalledModel]:
         """Installed models: recorded imports, then .gguf files put in the folder by hand."""
-        state, entries = self._read(), self._entries()
+        state, entries = self._read(), self.catalogue()
         by_name = {e.name: e for e in entries}
         models, files = [], set()
         for name, rec in sorted(state["models"].items()):
@@ -198,7 +198,8 @@ class ModelStore:
             problem=str(rec.get("problem", "")),
         )
 
-    def _entries(self) -> list[CatalogEntry]:
+    def catalogue(self) -> list[CatalogEntry]:
+        """The model catalogue's entries (raises CatalogError if it is malformed)."""
         return self._load_catalog()
 
     def find(self, name: str) -> InstalledModel | None:
@@ -226,7 +227,7 @@ class ModelStore:
         """Copy a GGUF into the store; yields progress, then the InstalledModel."""
         source = Path(path).expanduser()
         info = read_gguf_info(source)  # refuse a bad file before copying gigabytes
-        entries, size = self._entries(), info.file_size
+        entries, size = self.catalogue(), info.file_size
         named = find_entry(source.name, entries)
         if named and named.size_bytes and named.size_bytes != size:
             raise ModelStoreError(
@@ -336,7 +337,7 @@ class ModelStore:
                     f"{model.path.name} has changed since it was imported (its checksum "
                     "differs): it is damaged. Remove it and import it again"
                 )
-            entry = self._catalogue_match(model.path.name, sha, self._entries())
+            entry = self._catalogue_match(model.path.name, sha, self.catalogue())
         except (GGUFError, ModelStoreError) as exc:
             self._mark_problem(model, str(exc))
             yield VerifyResult(model.name, False, str(exc), "")
@@ -399,7 +400,7 @@ class ModelStore:
         model = self.find(wanted)
         if model is not None:
             return model.path
-        entry = find_entry(wanted, self._entries())
+        entry = find_entry(wanted, self.catalogue())
         if entry is not None and not Path(wanted).expanduser().is_file():
             raise ModelStoreError(
                 f"{entry.title} is in the catalogue but not installed: get {entry.file} and "
