@@ -159,7 +159,12 @@ class ModelStore:
     # -- listing and look-up ---------------------------------------------------------------
     def list(self) -> list[InstalledModel]:
         """Installed models: recorded imports, then .gguf files put in the folder by hand."""
-        state, entries = self._read(), self.catalogue()
+        state = self._read()
+        try:
+            entries = self.catalogue()
+        except catalog.CatalogError as exc:  # installed models stay usable; imports refuse
+            log.warning("%s", exc)
+            entries = []
         by_name = {e.name: e for e in entries}
         models, files = [], set()
         for name, rec in sorted(state["models"].items()):
