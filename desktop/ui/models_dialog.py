@@ -6,6 +6,7 @@ are shown in the status line, never in a box that blocks."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QThread, Signal
@@ -60,10 +61,12 @@ class ModelsDialog(QDialog):
         self.setWindowTitle("Models")
         self.setAcceptDrops(True)
         self.resize(820, 420)
-        # replaceable for tests: file choosers and the removal confirmation
-        self.file_provider: Callable[[], list[str]] = self._choose_files
-        self.folder_provider: Callable[[], str] = self._choose_folder
-        self.confirm: Callable[[str], bool] = self._confirm
+        # Replaceable (tests): file choosers and the removal confirmation; None = Qt's dialogs.
+        # No bound methods of self are stored on self: a reference cycle would leave the
+        # dialog to Python's cyclic collector, which may run on a worker thread.
+        self.file_provider: Callable[[], list[str]] | None = None
+        self.folder_provider: Callable[[], str] | None = None
+        self.confirm: Callable[[str], bool] | None = None
         self._job: workers.GeneratorWorker | None = None
         self._threads: list[QThread] = []
         self._imported: list[str] = []  # names of models imported by the running job
@@ -185,22 +188,22 @@ class ModelsDialog(QDialog):
         return QFileDialog.getExistingDirectory(self, "Import every model in a folder")
 
     def import_file(self) -> None:
-        files = self.file_provider()
+        files = self.file_provider() if self.file_provider else self._choose_files()
         if files:
             self.import_paths([Path(f) for f in files])
 
     def import_folder(self) -> None:
-        folder = self.folder_provider()
+        folder = self.folder_provider() if self.folder_provider else self._choose_folder()
         if folder:
-            self._run(lambda: self.store.import_folder(Path(folder)), "Looking for models…")
+            self._run(partial(self.store.import_folder, Path(folder)), "Looking for models…")
 
     def import_paths(self, paths: list[Path]) -> None:
-        self._run(lambda: _import_each(self.store, paths), "Checking the model file…")
+        self._run(partial(_import_each, self.store, paths), "Checking the model file…")
 
     def verify_selected(self) -> None:
         name = self.selected_name()
         if name is not None:
-            self._run(lambda: self.store.verify(name), f"Verifying {name}…", "Verify failed")
+            self._run(partial(self.store.verify, name), f"Verifying {name}…", "Verify failed")
 
     def _run(
         self, factory: Callable[[], Iterator[object]], note: str, refusal: str = "Not imported"
@@ -288,7 +291,8 @@ class ModelsDialog(QDialog):
         if name is None:
             return
         model = self.store.get(name)
-        if not self.confirm(f"Delete {model.title} ({model.path.name}) from this computer?"):
+        question = f"Delete {model.title} ({model.path.name}) from this computer?"
+        if not (self.confirm(question) if self.confirm else self._confirm(question)):
             return
         self.store.remove(name)
         self.refresh()
@@ -313,7 +317,7 @@ class ModelsDialog(QDialog):
         event.acceptProposedAction()
         folders = [p for p in paths if p.is_dir()]
         if folders:
-            self._run(lambda: self.store.import_folder(folders[0]), "Looking for models…")
+            self._run(partial(self.store.import_folder, folders[0]), "Looking for models…")
         else:
             self.import_paths(paths)
 

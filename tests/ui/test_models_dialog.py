@@ -4,8 +4,11 @@ remove with confirmation; refusals appear in the status line and the dialog keep
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -204,3 +207,18 @@ def test_malformed_catalogue(qtbot, lantern_home, tiny, monkeypatch) -> None:
     d.import_paths([tiny])  # the catalogue's checksums cannot be checked: refused clearly
     qtbot.waitUntil(lambda: d._job is None)
     assert d.status.text().startswith("Not imported: catalog.toml, model 1")
+
+
+def test_dialog_is_freed_without_the_cyclic_collector(qtbot, lantern_home, tiny) -> None:
+    # Python's cyclic collector may run on a worker thread, where destroying a widget crashes;
+    # so the dialog must be freed by reference counting alone, even after running a job.
+    d = ModelsDialog(ModelStore(lantern_home))
+    _run(qtbot, d, partial(d.import_paths, [tiny]))
+    d.shutdown()
+    gone = weakref.ref(d)
+    gc.disable()
+    try:
+        del d
+        assert gone() is None
+    finally:
+        gc.enable()
