@@ -5,6 +5,7 @@ remove with confirmation; refusals appear in the status line and the dialog keep
 from __future__ import annotations
 
 import gc
+import struct
 import threading
 import weakref
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from desktop.core.llm import catalog, store
 from desktop.core.llm.store import ModelStore
 from desktop.ui.models_dialog import ModelsDialog
-from models.make_tiny_gguf import truncated_copy, write_model
+from models.make_tiny_gguf import bad_header_copy, truncated_copy, write_model
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +86,35 @@ def test_bad_files_are_refused_and_the_rest_imported(qtbot, dialog, tiny, tmp_pa
     text = _run(qtbot, dialog, lambda: dialog.import_paths([cut, tiny]))
     assert text.startswith("Imported tiny. Not imported: cut.gguf is incomplete")
     assert "tiny" in _rows(dialog)
+
+
+def _surgery(source: Path, target: Path, find: bytes, skip: int, data: bytes) -> Path:
+    raw = bytearray(source.read_bytes())
+    at = raw.index(find) + skip
+    raw[at : at + len(data)] = data
+    target.write_bytes(bytes(raw))
+    return target
+
+
+def test_hardening_bad_files_then_a_good_one(qtbot, dialog, tiny, tmp_path) -> None:
+    arch = b"general.architecture" + struct.pack("<IQ", 8, 5) + b"llama"
+    embd = b"token_embd.weight"
+    bad = [
+        truncated_copy(tiny, tmp_path / "cut.gguf"),
+        bad_header_copy(tiny, tmp_path / "magic.gguf"),
+        _surgery(tiny, tmp_path / "huge.gguf", embd, len(embd) + 4, struct.pack("<Q", 2**45)),
+        _surgery(tiny, tmp_path / "foo.gguf", arch, len(arch) - 5, b"foooo"),
+    ]
+    text = _run(qtbot, dialog, lambda: dialog.import_paths([*bad, tiny]))
+    assert text.startswith("Imported tiny. Not imported: cut.gguf is incomplete")
+    for fragment in (
+        "magic.gguf is not a GGUF model file (it starts with 'GGUX')",
+        "huge.gguf is damaged: tensor 'token_embd.weight' has impossible dimensions",
+        "foo.gguf uses the model architecture 'foooo', which this version of Lantern",
+    ):
+        assert fragment in text
+    assert "Traceback" not in text and str(tmp_path) not in text
+    assert [m.name for m in dialog.store.list()] == ["tiny"]  # the app goes on working
 
 
 def test_import_a_folder(qtbot, dialog, tiny, tmp_path) -> None:
