@@ -20,6 +20,7 @@ from bench import (  # noqa: E402
     retrieval_scale,
     scope_calibration,
     startup,
+    verification,
 )
 from bench.common import temp_home  # noqa: E402
 
@@ -39,8 +40,10 @@ def main(argv: list[str]) -> int:
         index_build.run()
     if wanted("extraction"):
         extraction_quality.run()
-        if only == {"extraction"}:
-            return 0  # needs no services
+    if wanted("verification"):
+        verification.run()
+    if only and only <= {"extraction", "verification"}:
+        return 0  # these need no services
     with temp_home() as home:
         services = build_services(load_settings())
         try:
