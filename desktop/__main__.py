@@ -1,7 +1,7 @@
 """Command-line entry point: argument parsing only; ``desktop.app`` does the work.
 
 python -m desktop                       open the window
-python -m desktop ask "QUESTION" [--json] [--patient ID]
+python -m desktop ask "QUESTION" [--json] [--patient ID] [--mode auto|llm|extractive] [--model M]
 python -m desktop ask --json --batch FILE
 python -m desktop doctor
 python -m desktop guidelines check|manifest|import|list|remove
@@ -38,7 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
     ask.add_argument("--batch", metavar="FILE", help="one question per line; JSON Lines out")
     ask.add_argument("--patient", metavar="ID", help="personalise with this patient's records")
-    ask.add_argument("--mode", choices=("auto", "llm", "extractive"), default=None)
+    ask.add_argument(
+        "--mode",
+        choices=("auto", "llm", "extractive"),
+        default=None,
+        help="auto: a language model when one is set up and loads, else quoted (extractive)",
+    )
+    ask.add_argument("--model", metavar="PATH|NAME", help="a GGUF file or an installed model")
 
     patients = sub.add_parser("patients", help="patients and their encrypted vaults")
     psub = patients.add_subparsers(dest="patients_command", required=True, parser_class=_Parser)
@@ -104,6 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--model-host"]:  # the frozen app runs its own model host process
+        from desktop.core.llm.host_child import main as host_main
+
+        return host_main()
     offline.apply()
     args = build_parser().parse_args(argv)
     from desktop import app

@@ -98,12 +98,12 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         questions = [args.question]
     else:
         raise UserError('no question given: lantern ask "QUESTION" or --batch FILE')
-    if args.mode == "llm":
-        raise UserError("no local language model is configured; use --mode extractive")
     services = _services(settings)
     session = None
     personal = None
+    generator = None
     try:
+        generator = _generator(settings, args)
         if args.patient:
             from desktop.core.answer.personal import PersonalContext
 
@@ -112,7 +112,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         for question in questions:
             t0 = time.perf_counter()
             try:
-                answer = services.engine.ask(question, personal)
+                answer = _answer(services, question, personal, generator, settings)
             except QuestionError as exc:
                 if not args.batch:
                     raise UserError(str(exc)) from exc
@@ -124,10 +124,45 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
             else:
                 print(answer.to_markdown(), flush=True)
     finally:
+        if generator is not None:
+            generator.close()
         if session is not None:
             session.lock()
         services.close()
     return 0
+
+
+def _generator(settings: Settings, args: argparse.Namespace):
+    """The language model for --mode/--model (None: extractive); auto mode says on stderr
+    why it answers without one, llm mode fails with the reason."""
+    from desktop.core.llm.generator import ModelUnavailable
+    from desktop.generation import open_generator
+
+    mode = args.mode or ("llm" if args.model else settings.answer_mode)
+    if mode == "extractive":
+        return None
+    try:
+        choice = open_generator(settings, mode, args.model or "")
+    except ModelUnavailable as exc:
+        raise UserError(str(exc)) from exc
+    if choice.generator is None and choice.note and args.mode == "auto":
+        print(f"lantern: {choice.note} Answering from the guidelines.", file=sys.stderr)
+    return choice.generator
+
+
+def _answer(services, question: str, personal, generator, settings: Settings):
+    from desktop.core.answer.schema import Answer
+
+    if generator is None:
+        return services.engine.ask(question, personal)
+    answer = None
+    for item in services.engine.stream(
+        question, personal, generator, settings.max_answer_tokens
+    ):
+        if isinstance(item, Answer):
+            answer = item
+    assert answer is not None
+    return answer
 
 
 def _open_session(settings: Settings, patient_id: str, embedder):

@@ -8,9 +8,15 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from desktop.core.answer.generated import Draft
 from desktop.core.answer.schema import Answer
 
 _MARKER = re.compile(r"(?<!\])\[(\d{1,3})\](?!\()")
+
+
+def _escape(text: str) -> str:
+    """Markdown-escape model text so stray * _ ` [ do not restyle the draft."""
+    return re.sub(r"([\\`*_\[\]<>#])", r"\\\1", " ".join(text.split()))
 
 
 def link_markers(markdown: str) -> str:
@@ -35,11 +41,24 @@ class AnswerView(QTextBrowser):
 
     def show_answer(self, answer: Answer) -> None:
         parts: list[str] = []
+        if answer.notice:
+            parts.append(f"_{answer.notice}_")
         if answer.clarification:
             parts.append(f"> {answer.clarification.message}")
             if answer.clarification.suggestions:
                 parts.append("> Did you mean: " + ", ".join(answer.clarification.suggestions))
         parts.append(link_markers(answer.answer_markdown) or "_No answer was found._")
+        self.setMarkdown("\n\n".join(parts))
+
+    def show_draft(self, draft: Draft) -> None:
+        """While the model writes: its checked sentences, then the sentence in progress."""
+        parts = [f"_Written by {_escape(draft.model)}; each sentence is checked as it ends._"]
+        if draft.text:
+            parts.append(link_markers(draft.text))
+        if draft.pending.strip():
+            parts.append(f"_{_escape(draft.pending.strip())}…_")
+        if draft.removed:
+            parts.append(f"_{draft.removed} sentence(s) not supported by the sources removed._")
         self.setMarkdown("\n\n".join(parts))
 
     def _on_anchor(self, url: QUrl) -> None:

@@ -4,6 +4,7 @@ right, in a QSplitter. Services open (and the index builds) off the GUI thread."
 from __future__ import annotations
 
 import sys
+import threading
 import time
 
 from PySide6.QtCore import QSettings, Qt, QThread, QTimer, Signal
@@ -25,12 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.answer.generated import Draft
 from desktop.core.answer.schema import DISCLAIMER, Answer
 from desktop.core.knowledge.index import Progress
 from desktop.settings import Settings
 from desktop.ui import worker as workers
 from desktop.ui.answer_view import AnswerView
 from desktop.ui.history_pane import HistoryPane
+from desktop.ui.model_control import ModelControl
 from desktop.ui.records_pane import RecordsPane
 from desktop.ui.side_panes import RelatedPane, SourcesPane
 from desktop.ui.visit_prep import VisitPrepPane
@@ -67,13 +70,14 @@ class MainWindow(QMainWindow):
     answer_ready = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, settings: Settings, services_factory=None) -> None:
+    def __init__(self, settings: Settings, services_factory=None, model_opener=None) -> None:
         super().__init__()
         self.settings = settings
         self.services = None
         self._services_factory = services_factory
         self._owns_services = services_factory is None
         self._answer_worker: workers.GeneratorWorker | None = None
+        self._answer_cancel = threading.Event()
         self._threads: list[QThread] = []
         self.setWindowTitle(f"{APP_NAME} — breast cancer questions, answered privately")
         self.resize(1200, 780)
@@ -103,9 +107,17 @@ class MainWindow(QMainWindow):
         self.sources = SourcesPane()
         self.related = RelatedPane()
 
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setAccessibleName("Stop the answer (Esc)")
+        self.stop_button.setVisible(False)
+        self.stop_button.clicked.connect(self.stop)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.ask_button)
+        buttons.addWidget(self.stop_button)
+        buttons.addStretch(1)
         ask_row = QHBoxLayout()
         ask_row.addWidget(self.question, 1)
-        ask_row.addWidget(self.ask_button, 0, Qt.AlignmentFlag.AlignTop)
+        ask_row.addLayout(buttons)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.addLayout(ask_row)
@@ -177,6 +189,13 @@ class MainWindow(QMainWindow):
         self.import_action = file_menu.addAction("Import guideline PDF…")
         self.import_action.setEnabled(False)
         self.import_action.triggered.connect(self.choose_guideline_pdf)
+        self.model = ModelControl(settings, self, model_opener)
+        self.model.changed.connect(self.statusBar().showMessage)
+        self.model.crashed.connect(self._on_model_crashed)
+        self.statusBar().addPermanentWidget(self.model.label)
+        self.statusBar().addPermanentWidget(self.model.models_button)
+        self.models_action = file_menu.addAction("Language models…")
+        self.models_action.triggered.connect(self.model.open_dialog)
         file_menu.addAction("Quit", self.close)
         view_menu = self.menuBar().addMenu("&View")
         self.larger_action = view_menu.addAction("Larger text")
@@ -234,6 +253,7 @@ class MainWindow(QMainWindow):
             note += f" {len(services.problems)} pack problem(s): run 'lantern guidelines check'."
         self.statusBar().showMessage(note)
         self.question.setFocus()
+        self.model.load()
         self.services_ready.emit()
 
     def _on_start_failed(self, message: str) -> None:
@@ -260,7 +280,14 @@ class MainWindow(QMainWindow):
             self._answer_worker.cancel()  # a new question replaces the one in progress
         engine = self.services.engine
         personal = self.personal_context()
-        job = workers.GeneratorWorker(lambda: engine.stream(question, personal))
+        generator, tokens = self.model.generator, self.settings.max_answer_tokens
+        if generator is not None and self._answer_worker is not None:
+            self._answer_cancel.set()
+            generator.cancel()  # the old question's generation ends now, not at its next token
+        cancel = self._answer_cancel = threading.Event()
+        job = workers.GeneratorWorker(
+            lambda: engine.stream(question, personal, generator, tokens, cancel)
+        )
         self._answer_worker = job
         job.progressed.connect(self._on_progress)
         # bound methods of this window, so Qt queues the calls onto the GUI thread
@@ -268,6 +295,7 @@ class MainWindow(QMainWindow):
         job.failed.connect(self._on_answer_failed)
         self.progress.setRange(0, 0)
         self.progress.setFormat("Searching the guidelines…")
+        self.stop_button.setVisible(True)
         self._started = time.perf_counter()
         # the history of the moment of asking: an answer holding her record facts must
         # never land in the plain no-patient history if her records lock meanwhile
@@ -276,15 +304,25 @@ class MainWindow(QMainWindow):
         self._threads.append(workers.start(job))
 
     def _on_answer(self, item: object) -> None:
-        if self.sender() is not self._answer_worker or not isinstance(item, Answer):
+        if self.sender() is not self._answer_worker:
+            return
+        if isinstance(item, Draft):
+            self.answer_view.show_draft(item)
+            self.progress.setFormat("Writing the answer…")
+            return
+        if not isinstance(item, Answer):
             return
         self._answer_worker = None
+        self.stop_button.setVisible(False)
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         self.progress.setFormat("Done")
         self._show(item)
         elapsed = (time.perf_counter() - self._started) * 1000
         note = f"Answered from {len(item.citations)} source(s) in {elapsed:.0f} ms ({item.mode})."
+        if item.stopped:
+            note = "Stopped: the part written so far is shown. " + note
+        self.model.check_health()
         try:
             self._history_target.add(item)  # a locked vault raises: not saved anywhere else
             self.history.refresh()
@@ -306,10 +344,15 @@ class MainWindow(QMainWindow):
         if self.sender() is not self._answer_worker:
             return
         self._answer_worker = None
+        self.stop_button.setVisible(False)
+        self.model.check_health()
         self.progress.setRange(0, 1)
         self.progress.setFormat("Failed")
         self.answer_view.show_message(f"**Sorry, that question could not be answered.** {message}")
         self.failed.emit(message)
+
+    def _on_model_crashed(self, message: str) -> None:
+        self.statusBar().showMessage(message)
 
     # -- guideline PDF import -------------------------------------------------------------
     imported = Signal(object)
@@ -497,8 +540,13 @@ class MainWindow(QMainWindow):
             self.question.setFocus()
             return
         if self._answer_worker is not None:
+            self._answer_cancel.set()
+            if self.model.stop():  # the model stops now; its partial answer still arrives
+                self.progress.setFormat("Stopping…")
+                return
             self._answer_worker.cancel()
             self._answer_worker = None
+            self.stop_button.setVisible(False)
             self.progress.setRange(0, 1)
             self.progress.setFormat("Stopped")
             self.statusBar().showMessage("Stopped.")
@@ -555,9 +603,11 @@ class MainWindow(QMainWindow):
         self.records.shutdown(timeout_ms)
         if self._answer_worker is not None:
             self._answer_worker.cancel()
+            self.model.stop()
         if self._job is not None:
             self._job.cancel()
         workers.stop(self._threads, timeout_ms)
+        self.model.shutdown(timeout_ms)
         if self.services is not None and self._owns_services:
             self.services.close()
             self.services = None

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from desktop.core.answer import generated
 from desktop.core.answer.analyze import (
     detect_truncation,
     detect_urgent,
@@ -21,9 +22,10 @@ from desktop.core.answer.personal import PersonalContext
 from desktop.core.answer.schema import Answer
 from desktop.core.knowledge.index import GuidelineIndex, Progress
 from desktop.core.knowledge.normalise import normalise
-from desktop.core.knowledge.retrieve import Retriever
+from desktop.core.knowledge.retrieve import Retriever, SectionHit
 from desktop.core.knowledge.text import STOPWORDS, words
 from desktop.core.knowledge.vocabulary import BRANDS, EXPANSIONS, TERMS
+from desktop.core.llm.generator import TextGenerator
 
 MAX_QUESTION_CHARS = 2000
 # A question is outside the packs when its best dense match is below SCOPE_FLOOR, or below
@@ -65,20 +67,37 @@ class AnswerEngine:
         return self._vocabulary[1]
 
     def stream(
-        self, question: str, personal: PersonalContext | None = None
-    ) -> Iterator[Progress | Answer]:
+        self,
+        question: str,
+        personal: PersonalContext | None = None,
+        generator: TextGenerator | None = None,
+        max_tokens: int = 450,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[Progress | generated.Draft | Answer]:
+        """Progress, then the Answer. With a ``generator`` the model writes the answer from
+        the retrieved passages: drafts stream first and every sentence is checked."""
         yield Progress(0, 2, "Searching the guidelines")
-        answer = self.ask(question, personal)
-        yield Progress(2, 2, "Answer ready")
-        yield answer
+        with self._lock:
+            answer, hits = self._ask(question, personal)
+        if generator is None or not hits:
+            yield Progress(2, 2, "Answer ready")
+            yield answer
+            return
+        summary = "\n".join(personal.profile.summary()) if personal is not None else ""
+        yield from generated.generate(
+            answer, hits, generator, self.index.embedder.embed,
+            profile_summary=summary, max_tokens=max_tokens, cancel=cancel,
+        )
 
     def ask(self, question: str, personal: PersonalContext | None = None) -> Answer:
         """Answer from the guidelines; with ``personal`` (an unlocked patient) her profile
         steers retrieval and a "For you" section states her relevant record facts."""
         with self._lock:
-            return self._ask(question, personal)
+            return self._ask(question, personal)[0]
 
-    def _ask(self, question: str, personal: PersonalContext | None) -> Answer:
+    def _ask(
+        self, question: str, personal: PersonalContext | None
+    ) -> tuple[Answer, list[SectionHit]]:
         start = time.perf_counter()
         text = " ".join(question.split())[:MAX_QUESTION_CHARS]
         if not text:
@@ -86,7 +105,7 @@ class AnswerEngine:
         urgent = detect_urgent(text)
         clarification = detect_truncation(text, self.vocabulary())
         if out_of_scope_by_rule(text):
-            return self._out_of_scope(text, urgent, start)
+            return self._out_of_scope(text, urgent, start), []
         query = normalise(text)
         retrieval = self.retriever.search(
             query,
@@ -102,7 +121,7 @@ class AnswerEngine:
                 and not any(h.keyword_rank for h in retrieval.hits[:3])
             )
         ):
-            return self._out_of_scope(text, urgent, start)
+            return self._out_of_scope(text, urgent, start), []
         hits = retrieval.hits[: self.config.top_sections]
         if hits:  # keep only sections in the same league as the best one
             floor = hits[0].score * 0.55
@@ -133,7 +152,7 @@ class AnswerEngine:
         timings = dict(retrieval.timings_ms)
         timings["compose"] = (time.perf_counter() - t_retrieved) * 1000
         timings["total"] = (time.perf_counter() - start) * 1000
-        return Answer(
+        answer = Answer(
             question=text,
             mode="extractive",
             answer_markdown=render_markdown(sections),
@@ -145,6 +164,7 @@ class AnswerEngine:
             urgent=urgent,
             timings_ms={k: round(v, 2) for k, v in timings.items()},
         )
+        return answer, list(hits)
 
     def _out_of_scope(self, text: str, urgent, start: float) -> Answer:
         return Answer(

@@ -62,6 +62,12 @@ class Answer:
     urgent: Urgent | None = None
     disclaimer: str = DISCLAIMER
     timings_ms: dict[str, float] = field(default_factory=dict)
+    # which way the answer was made and what happened on the way (LLM answers), in words
+    notice: str = ""
+    model: str = ""  # the model that wrote it ("" for extractive answers)
+    stopped: bool = False  # the user stopped generation; the answer is partial
+    # sentences checked against their citations: kept, removed and why (LLM answers)
+    verification: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -78,6 +84,8 @@ class Answer:
             parts.append(self.clarification.message)
             if self.clarification.suggestions:
                 parts.append("Did you mean: " + "; ".join(self.clarification.suggestions))
+        if self.notice:
+            parts.append(f"_{self.notice}_")
         if self.answer_markdown:
             parts.append(self.answer_markdown)
         if self.citations:
