@@ -14,6 +14,7 @@ import pytest
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 from desktop import offline
+from models.make_tiny_gguf import bad_header_copy, truncated_copy, write_model
 
 offline.apply()
 
@@ -76,3 +77,19 @@ def cli_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_cli("ask", "What is DCIS?", home=home)
     assert result.returncode == 0, result.stderr
     return home
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A valid ~650 kB llama GGUF with a chat template (read-only: copy before changing)."""
+    return write_model(tmp_path_factory.mktemp("tiny-model") / "tiny.gguf")
+
+
+@pytest.fixture(scope="session")
+def truncated_model(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return truncated_copy(tiny_model, tmp_path_factory.mktemp("truncated") / "cut.gguf")
+
+
+@pytest.fixture(scope="session")
+def bad_header_model(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return bad_header_copy(tiny_model, tmp_path_factory.mktemp("bad-header") / "bad.gguf")

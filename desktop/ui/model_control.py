@@ -17,7 +17,7 @@ from desktop.generation import GeneratorChoice, open_generator, record_crash
 from desktop.settings import Settings
 from desktop.ui import worker as workers
 
-Opener = Callable[[Settings, str], GeneratorChoice]
+Opener = Callable[[Settings, str], Iterator[Progress | GeneratorChoice]]
 
 
 def _open(settings: Settings, model: str) -> Iterator[Progress | GeneratorChoice]:
@@ -76,7 +76,7 @@ class ModelControl(QObject):
         else:
             self._set(
                 choice.generator,
-                choice.key,
+                choice.model_key,
                 f"Answers are written by {choice.generator.label} and checked against "
                 "their sources.",
             )

@@ -164,3 +164,13 @@ def test_tiny_model_end_to_end_never_shows_unchecked_text(services, tiny_generat
     assert drafts and all(d.model == tiny_generator.label for d in drafts)
     assert answer.mode == "extractive" and "not well enough supported" in answer.notice
     assert answer.verification["kept"] <= 1
+
+
+class _DeadOnStart(ScriptedGenerator):
+    def stream(self, messages, max_tokens, temperature=0.2):
+        raise HostCrashed("The model process exited with code 134.")
+
+
+def test_a_model_dead_before_streaming_falls_back(services) -> None:
+    _, answer = _run(services, _DeadOnStart([""]))
+    assert answer.mode == "extractive" and "code 134" in answer.notice

@@ -97,14 +97,19 @@ def generate(
     cancel = cancel or threading.Event()
     started = time.perf_counter()
     passages = passages_for(hits, extractive)
-    fitted = fit_prompt(
-        extractive.question, passages, profile_summary, generator.count,
-        generator.context_length, max_tokens,
-    )
+    try:
+        fitted = fit_prompt(
+            extractive.question, passages, profile_summary, generator.count,
+            generator.context_length, max_tokens,
+        )
+    except (HostError, ModelUnavailable) as exc:  # the model died before it began
+        yield _model_failed(extractive, exc)
+        return
     numbered = {i: p.text for i, p in enumerate(fitted.passages, start=1)}
     cached = _CachedEmbed(embed)
     yield Progress(1, 2, "Writing the answer")
     text, checked = "", []
+    stream: Iterator[str] | None = None
     try:
         stream = iter(()) if cancel.is_set() else generator.stream(fitted.messages, max_tokens)
         for piece in stream:
@@ -122,12 +127,7 @@ def generate(
                 generator.label,
             )
     except (HostError, ModelUnavailable) as exc:  # the model died or its server went away
-        yield replace(
-            extractive,
-            notice=f"The language model stopped working ({_clip(str(exc))}), so this answer "
-            "is quoted from the guidelines instead.",
-            verification={"error": _clip(str(exc))},
-        )
+        yield _model_failed(extractive, exc)
         return
     finally:
         close = getattr(stream, "close", None)
@@ -143,6 +143,15 @@ def generate(
     if "ttft_ms" in stats:
         timings["first_token"] = float(stats["ttft_ms"])
     yield _final(extractive, fitted.passages, result, generator.label, stopped, timings, stats)
+
+
+def _model_failed(extractive: Answer, exc: Exception) -> Answer:
+    return replace(
+        extractive,
+        notice=f"The language model stopped working ({_clip(str(exc))}), so this answer "
+        "is quoted from the guidelines instead.",
+        verification={"error": _clip(str(exc))},
+    )
 
 
 def _clip(text: str, limit: int = 200) -> str:

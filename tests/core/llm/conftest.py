@@ -1,5 +1,5 @@
-"""Model files for the LLM tests: the tiny generated llama GGUF (made once per session), its
-truncated and bad-header copies, and a factory for small hand-made GGUFs."""
+"""A factory for small hand-made GGUFs (the tiny model and its broken copies are session
+fixtures in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -10,25 +10,6 @@ from typing import Any
 import gguf
 import numpy as np
 import pytest
-
-from models.make_tiny_gguf import bad_header_copy, truncated_copy, write_model
-
-
-@pytest.fixture(scope="session")
-def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A valid ~650 kB llama GGUF with a chat template (read-only: copy before changing)."""
-    return write_model(tmp_path_factory.mktemp("tiny-model") / "tiny.gguf")
-
-
-@pytest.fixture(scope="session")
-def truncated_model(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return truncated_copy(tiny_model, tmp_path_factory.mktemp("truncated") / "cut.gguf")
-
-
-@pytest.fixture(scope="session")
-def bad_header_model(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return bad_header_copy(tiny_model, tmp_path_factory.mktemp("bad-header") / "bad.gguf")
-
 
 MakeGGUF = Callable[..., Path]
 
