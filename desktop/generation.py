@@ -62,7 +62,7 @@ def open_generator(settings: Settings, mode: str | None = None, model: str = "")
         if mode == "auto" and not model:
             allowed, why = store.auto_load_allowed(key)
             if not allowed:
-                return GeneratorChoice(None, why, key)
+                return GeneratorChoice(None, _sentence(why), key)
         try:
             generator = open_local(path, settings.model_context)
         except HostError as exc:  # the host died while loading: count it against the model
