@@ -15,6 +15,7 @@ from bench import (  # noqa: E402
     eval_answers,
     extraction_quality,
     index_build,
+    llm_host,
     records_speed,
     retrieval_quality,
     retrieval_scale,
@@ -42,7 +43,9 @@ def main(argv: list[str]) -> int:
         extraction_quality.run()
     if wanted("verification"):
         verification.run()
-    if only and only <= {"extraction", "verification"}:
+    if wanted("llm"):
+        llm_host.run()
+    if only and only <= {"extraction", "verification", "llm"}:
         return 0  # these need no services
     with temp_home() as home:
         services = build_services(load_settings())
