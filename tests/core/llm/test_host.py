@@ -129,3 +129,13 @@ def test_open_local_loads_and_labels(model_file: Path) -> None:
         assert gen.last_stats["completion_tokens"] >= 1
     finally:
         gen.close()
+
+
+def test_a_new_generation_cancels_the_one_still_streaming(host: ModelHost) -> None:
+    old = host.generate(MESSAGES, max_tokens=5000)
+    next(old)
+    new = host.generate(MESSAGES, max_tokens=3)  # a new question while the old one streams
+    list(old)
+    assert host.last_stats["reason"] == "cancelled"
+    assert list(new)
+    assert host.last_stats["reason"] == "length"
