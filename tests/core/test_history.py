@@ -29,6 +29,14 @@ def test_answers_round_trip() -> None:
     assert entry.to_answer() == original
 
 
+def test_llm_answers_round_trip_with_their_mode_and_checks() -> None:
+    original = _answer("How does ribociclib work?")
+    original.mode, original.model, original.stopped = "llm", "Tiny (on this computer)", True
+    original.notice = "Written by Tiny; 1 sentence was removed."
+    original.verification = {"kept": 3, "removed": 1, "reasons": ["gives a dose"]}
+    assert MemoryHistory().add(original).to_answer() == original
+
+
 def test_vault_history_is_encrypted_and_searchable(lantern_home: Path) -> None:
     vault = Vault.create(lantern_home, "P", PassphraseWrapper("pw"))
     history = VaultHistory(vault)

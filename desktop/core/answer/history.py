@@ -57,6 +57,10 @@ def answer_from_dict(data: dict) -> Answer:
         clarification=Clarification(**clar) if clar else None,
         urgent=Urgent(**urgent) if urgent else None,
         timings_ms=dict(data.get("timings_ms", {})),
+        notice=str(data.get("notice", "")),
+        model=str(data.get("model", "")),
+        stopped=bool(data.get("stopped", False)),
+        verification=dict(data.get("verification", {})),
     )
 
 
