@@ -115,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
         from desktop.core.llm.host_child import main as host_main
 
         return host_main()
+    if argv[:1] == ["--self-test"]:  # smoke test of an installation (frozen or source)
+        from desktop.self_test import main as st
+        return st(argv[1:])
     offline.apply()
     args = build_parser().parse_args(argv)
     from desktop import app
