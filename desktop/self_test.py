@@ -71,16 +71,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         run(args, started)
     except SelfTestError as exc:
-        print(f"self-test: FAILED: {exc}", flush=True)
+        print(f"self-test: FAILED: {_one_line(exc)}", flush=True)
         return 1
     except Exception as exc:  # anything unexpected is a failure too, on one line
-        print(f"self-test: FAILED: {type(exc).__name__}: {exc}", flush=True)
+        print(f"self-test: FAILED: {type(exc).__name__}: {_one_line(exc)}", flush=True)
         return 1
     finally:
         if temp_home:
             shutil.rmtree(temp_home, ignore_errors=True)
     print(f"self-test: passed in {time.perf_counter() - started:.1f} s", flush=True)
     return 0
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
 
 
 def _step(name: str, t0: float, detail: str = "") -> None:
