@@ -12,7 +12,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 STAMP := $(VENV)/.lantern-installed
 EMBED := models/all-MiniLM-L6-v2-f16.gguf
 
-.PHONY: setup run test bench lint clean package
+.PHONY: setup run test bench lint clean package package-test
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ bench: setup
 
 lint: setup
 	$(PY) -m ruff check desktop tests bench models
+
+# One-folder bundle dist/lantern/ (PyInstaller; prebuilt guideline index; size and AVX-512 check).
+package: setup
+	$(PY) packaging/build.py
+
+# The built bundle's self-test in a temporary home, offscreen.
+package-test:
+	packaging/smoke_test.sh dist/lantern/lantern
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
