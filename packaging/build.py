@@ -4,7 +4,8 @@
 2. build the guideline index with the app's own code in a fresh data folder
    (build/prebuilt-home), so the bundle carries it and the first start does not index;
 3. run PyInstaller on packaging/lantern.spec;
-4. print the bundle size, its ten largest parts and files, and the number of AVX-512 (zmm)
+4. strip debug sections from the shared libraries (Linux);
+5. print the bundle size, its ten largest parts and files, and the number of AVX-512 (zmm)
    instructions in the bundled llama.cpp libraries (must be 0 to run on ordinary laptops)."""
 
 from __future__ import annotations
@@ -61,6 +62,22 @@ def size_mb(path: Path) -> float:
     return size_of(path) / 1e6
 
 
+def strip_debug_info() -> None:
+    """Drop debug sections from the Python runtime's own libraries (libpython alone loses
+    17 MB). Only those: wheels' libraries rewritten by auditwheel/patchelf (numpy.libs' OpenBLAS
+    for one) break when stripped ("ELF load command address/offset not page-aligned")."""
+    strip = shutil.which("strip")
+    if strip is None or not sys.platform.startswith("linux"):
+        return
+    before = size_of(BUNDLE)
+    internal = BUNDLE / "_internal"
+    runtime = [*internal.glob("libpython3*.so*"), *internal.glob("python3*/lib-dynload/*.so")]
+    for lib in runtime:
+        if lib.is_file() and not lib.is_symlink():
+            subprocess.run([strip, "--strip-debug", str(lib)], capture_output=True)
+    print(f"strip --strip-debug: {(before - size_of(BUNDLE)) / 1e6:.1f} MB saved")
+
+
 def report() -> int:
     internal = BUNDLE / "_internal"
     total = size_mb(BUNDLE)
@@ -103,6 +120,7 @@ def main() -> int:
     run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
          "--distpath", str(DIST), "--workpath", str(BUILD / "pyinstaller"),
          str(REPO / "packaging" / "lantern.spec")], env=env)
+    strip_debug_info()
     code = report()
     print(f"built in {time.perf_counter() - t0:.0f} s")
     return code
