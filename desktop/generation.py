@@ -28,10 +28,9 @@ def _store(settings: Settings):
     return ModelStore(settings.home)
 
 
-def _local_model(settings: Settings, override: str) -> tuple[Path | None, str]:
+def _local_model(store, settings: Settings, override: str) -> tuple[Path | None, str]:
     from desktop.core.llm.store import ModelStoreError
 
-    store = _store(settings)
     wanted = override or settings.model
     try:
         if wanted:
@@ -52,13 +51,13 @@ def open_generator(settings: Settings, mode: str | None = None, model: str = "")
     try:
         if settings.llm_server_url and not model:
             return _remote(settings)
-        path, key = _local_model(settings, model)
+        store = _store(settings)
+        path, key = _local_model(store, settings, model)
         if path is None:
             raise ModelUnavailable(
                 "no language model is installed: import a GGUF file with "
                 "'lantern models import FILE' (or Models… in the window)"
             )
-        store = _store(settings)
         if mode == "auto" and not model:
             allowed, why = store.auto_load_allowed(key)
             if not allowed:

@@ -17,12 +17,10 @@ from pathlib import Path
 
 from desktop import resources
 
-GGUF_MAGIC = b"GGUF"
 # Texts are cut to the model's trained length (256 word pieces), so one batch of 256 tokens
 # always fits a text; larger batches are slower here because attention over a batch is
 # computed across all of its sequences (see bench/embedding_throughput.py).
 DEFAULT_BATCH_TOKENS = 256
-MIN_MODEL_BYTES = 1_000_000
 
 
 class EmbeddingModelError(RuntimeError):

@@ -38,7 +38,7 @@ class ModelControl(QObject):
         self.settings = settings
         self.generator = None
         self.key = ""
-        self._opener = opener or (lambda s, m: _open(s, m))
+        self._opener = opener or _open
         self._threads: list[QThread] = []
         self._job: workers.GeneratorWorker | None = None
         self.label = QLabel("Answers are quoted from the guidelines.")

@@ -125,7 +125,7 @@ def test_open_local_loads_and_labels(model_file: Path) -> None:
     try:
         assert "on this computer" in gen.label
         assert gen.context_length == 512
-        assert "".join(gen.stream(MESSAGES, max_tokens=3)) is not None
+        assert list(gen.stream(MESSAGES, max_tokens=3))
         assert gen.last_stats["completion_tokens"] >= 1
     finally:
         gen.close()
