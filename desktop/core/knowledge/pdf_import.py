@@ -117,7 +117,7 @@ def _flush(chunks: list[Chunk], page: int, heading: str, lines: list[str]) -> No
 def read_pdf(path: Path) -> tuple[list[str], int]:
     """Text per page. Raises PdfImportError with a clear reason for unusable files."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
     try:
         size = path.stat().st_size
@@ -132,7 +132,8 @@ def read_pdf(path: Path) -> tuple[list[str], int]:
             raise PdfImportError(f"{path.name} is not a PDF file")
     try:
         reader = PdfReader(str(path))
-        if reader.is_encrypted:
+        # an owner password alone (printing or editing restricted) opens with an empty one
+        if reader.is_encrypted and not reader.decrypt(""):
             raise PdfImportError(
                 f"{path.name} is password-protected; open it and save an "
                 "unprotected copy to import it"
@@ -145,7 +146,7 @@ def read_pdf(path: Path) -> tuple[list[str], int]:
                 pages.append("")
     except PdfImportError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, RecursionError, OSError) as exc:
+    except (PyPdfError, RecursionError, ValueError, KeyError, TypeError, OSError) as exc:
         reason = type(exc).__name__
         raise PdfImportError(f"{path.name} could not be read as a PDF ({reason})") from exc
     return pages, len(pages)
