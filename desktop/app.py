@@ -23,10 +23,11 @@ class UserError(Exception):
 
 
 def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=getattr(logging, settings.log_level.upper(), logging.WARNING),
-        format="lantern %(levelname)s %(name)s: %(message)s",
-    )
+    level = getattr(logging, settings.log_level.upper(), logging.WARNING)
+    logging.basicConfig(level=level, format="lantern %(levelname)s %(name)s: %(message)s")
+    # pypdf warns once per damaged object (thousands of lines for one bad file); the import
+    # itself says in one line what was wrong
+    logging.getLogger("pypdf").setLevel(level if level <= logging.DEBUG else logging.ERROR)
 
 
 def run(args: argparse.Namespace) -> int:
