@@ -1,12 +1,15 @@
 """Typed settings: defaults < ``settings.toml`` in the data folder < ``LANTERN_*`` variables.
 
 The data folder is platformdirs' user data dir for "Lantern", or ``LANTERN_HOME``. Nothing is
-resolved at import time; call :func:`load_settings`."""
+resolved at import time; call :func:`load_settings`. :func:`save_settings` sets keys in the
+file (the welcome screen's "seen" flag), keeping every other line, with an atomic write."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,6 +19,7 @@ from typing import Any
 import platformdirs
 
 from desktop import resources
+from desktop.core.files import write_atomic
 
 ENV_PREFIX = "LANTERN_"
 SETTINGS_FILE = "settings.toml"
@@ -45,6 +49,7 @@ class Settings:
     llm_server_url: str = ""
     llm_server_model: str = ""
     log_level: str = "WARNING"
+    welcome_seen: bool = False  # set when the first-run welcome screen is closed
 
     @property
     def index_dir(self) -> Path:
@@ -137,3 +142,39 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             f"answer_mode must be one of {', '.join(ANSWER_MODES)}, not {settings.answer_mode!r}"
         )
     return settings
+
+
+def _toml_value(value: bool | int | str) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)  # a valid TOML basic string
+
+
+def save_settings(home: Path, /, **values: bool | int | str) -> Path:
+    """Set top-level keys in ``settings.toml`` in ``home``, keeping every other line (comments
+    included), and write it atomically. Raises SettingsError for an unknown key or a value of
+    the wrong type, or when the file would no longer load; OSError when it cannot be written."""
+    path = home / SETTINGS_FILE
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    lines = text.splitlines()
+    for name, value in values.items():
+        if name == "home" or name not in _FIELDS or isinstance(value, Path):
+            raise SettingsError(f"'{name}' cannot be saved to {SETTINGS_FILE}")
+        if _coerce(name, value, "save") != value:
+            raise SettingsError(f"'{name}' cannot be saved as {value!r}")
+        line = f"{name} = {_toml_value(value)}"
+        key = re.compile(rf"\s*{re.escape(name)}\s*=", re.IGNORECASE)
+        found = [i for i, old in enumerate(lines) if key.match(old)]
+        if found:
+            lines[found[0]] = line
+        else:
+            lines.append(line)
+    new = "\n".join(lines) + "\n"
+    try:
+        _from_mapping(tomllib.loads(new), str(path))
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path} could not be updated: {exc}") from exc
+    write_atomic(path, new.encode("utf-8"))
+    return path

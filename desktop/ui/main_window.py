@@ -204,6 +204,12 @@ class MainWindow(QMainWindow):
         self.smaller_action = view_menu.addAction("Smaller text")
         self.smaller_action.setShortcut(QKeySequence.StandardKey.ZoomOut)
         self.smaller_action.triggered.connect(self.smaller_text)
+        help_menu = self.menuBar().addMenu("&Help")
+        self._welcome = None  # the welcome dialog, kept while the window lives
+        self.welcome_action = help_menu.addAction("Welcome to Lantern…")
+        self.welcome_action.triggered.connect(self.show_welcome)
+        self.about_action = help_menu.addAction("About Lantern")
+        self.about_action.triggered.connect(self.show_about)
 
         self.question.submitted.connect(self.ask_current)
         self.ask_button.clicked.connect(self.ask_current)
@@ -481,6 +487,19 @@ class MainWindow(QMainWindow):
         self._show(answer)
         self.statusBar().showMessage("Showing an earlier answer from the history.")
 
+    # -- help (the welcome screen and its logic live in desktop/ui/welcome.py) -------------
+    def show_welcome(self, *, first_run: bool = False):
+        """Help → Welcome to Lantern…; with ``first_run``, only if never closed before."""
+        from desktop.ui.welcome import open_welcome
+
+        self._welcome = open_welcome(self, self._welcome, first_run) or self._welcome
+        return self._welcome if self._welcome is not None and self._welcome.isVisible() else None
+
+    def show_about(self) -> None:
+        from desktop.ui.welcome import show_about
+
+        show_about(self)
+
     # -- remembered layout (sizes only: nothing about patients goes here) ------------------
     def _layout_store(self) -> QSettings:
         return QSettings(str(self.settings.home / "window.ini"), QSettings.Format.IniFormat)
@@ -629,6 +648,7 @@ def launch(settings: Settings, exit_when_shown: bool = False) -> int:
         QTimer.singleShot(0, lambda: (print("window-shown", flush=True), app.quit()))
     else:
         window.start()
+        window.show_welcome(first_run=True)  # once, non-modal: start-up goes on behind it
     code = app.exec()
     window.shutdown()
     return int(code)

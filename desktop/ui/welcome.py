@@ -1,0 +1,414 @@
+"""The first-run welcome screen: what Lantern is and is not, the privacy promise, where its data
+lives, setting up a records vault (OS keyring or passphrase, or later) and, optionally, a
+language model. Four pages with Back and Next; shown once (``welcome_seen`` in settings.toml is
+set when it is closed) and again from Help → Welcome to Lantern….
+
+The vault is made with the same core call as the Records tab (``Vault.create`` with a keyring
+or passphrase key wrapper); nothing about the vault or the patient goes to the settings file."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import __version__
+from desktop.core.answer.schema import DISCLAIMER
+from desktop.core.records import keys
+from desktop.settings import Settings, SettingsError, save_settings
+
+MIN_PASSPHRASE = 8
+TITLES = ("Welcome", "Your privacy", "Your records", "Language model (optional)")
+KEYRING, PASSPHRASE, LATER = 0, 1, 2
+
+
+def passphrase_hint(text: str) -> str:
+    """A plain-words strength hint for a passphrase being typed."""
+    if not text:
+        return (
+            f"At least {MIN_PASSPHRASE} characters. A few unrelated words are easy to remember "
+            "and hard to guess."
+        )
+    if len(text) < MIN_PASSPHRASE:
+        return f"Too short: at least {MIN_PASSPHRASE} characters."
+    kinds = sum(
+        any(test(c) for c in text)
+        for test in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
+    )
+    if len(text) >= 16 or len(text.split()) >= 4:
+        return "Strong."
+    if len(text) >= 12 and kinds >= 2:
+        return "Good. Longer is stronger still."
+    return "Fair: a longer passphrase (or a few more words) is stronger."
+
+
+def _text(markup: str) -> QLabel:
+    label = QLabel(markup)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _page(*parts: QWidget) -> QScrollArea:
+    """One page in a scroll area, so it fits small screens and large text."""
+    body = QWidget()
+    layout = QVBoxLayout(body)
+    for part in parts:
+        layout.addWidget(part)
+    layout.addStretch(1)
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(body)
+    return area
+
+
+class WelcomeDialog(QDialog):
+    vault_created = Signal(str)  # the new vault's opaque patient id
+    message = Signal(str)  # a status sentence for the window
+
+    def __init__(
+        self,
+        settings: Settings,
+        parent: QWidget | None = None,
+        open_models: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.created: str | None = None
+        self._seen_saved = settings.welcome_seen
+        self.setWindowTitle("Welcome to Lantern")
+        self.setAccessibleName("Welcome to Lantern")
+
+        self.step = QLabel()
+        self.step.setAccessibleName("Step")
+        self.pages = QStackedWidget()
+        self.pages.addWidget(_page(_text(self._about_html())))
+        self.pages.addWidget(_page(_text(self._privacy_html())))
+        self.pages.addWidget(_page(*self._vault_widgets()))
+        self.models_button = QPushButton("&Language models…")
+        self.models_button.setAccessibleName("Open the language models window")
+        self.models_button.setEnabled(open_models is not None)
+        if open_models is not None:
+            self.models_button.clicked.connect(open_models)
+        models_row = QHBoxLayout()
+        models_row.addWidget(self.models_button)
+        models_row.addStretch(1)
+        models_box = QWidget()
+        models_box.setLayout(models_row)
+        self.pages.addWidget(_page(_text(self._model_html()), models_box))
+
+        self.back_button = QPushButton("&Back")
+        self.next_button = QPushButton("&Next")
+        self.close_button = QPushButton("&Close")
+        self.close_button.setAccessibleName("Close the welcome screen")
+        self.back_button.clicked.connect(self.go_back)
+        self.next_button.clicked.connect(self.go_next)
+        self.close_button.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.step, 1)
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.next_button)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages, 1)
+        layout.addLayout(buttons)
+        self.resize(640, 520)
+        self.restart()
+
+    # -- page text --------------------------------------------------------------------------
+    def _about_html(self) -> str:
+        return (
+            "<h2>Welcome to Lantern</h2>"
+            "<p>Lantern answers your questions about breast cancer in plain language. Each "
+            "answer is built from guideline material written for patients (such as the NCI, "
+            "NCCN Guidelines for Patients, ASCO and the American Cancer Society) and shows the "
+            "numbered sources it comes from, so you can read more and check.</p>"
+            "<p>If you add your own medical records, Lantern can point out what in the "
+            "guidelines fits your situation.</p>"
+            "<h3>What Lantern is not</h3>"
+            f"<p><b>{html.escape(DISCLAIMER)}</b> Lantern cannot examine you and does not "
+            "know everything your care team knows: bring what you read to your doctor or nurse "
+            "as questions to talk over.</p>"
+            "<p>If you feel unwell (for example a temperature of 38.0 °C / 100.4 °F or more "
+            "during treatment, or sudden breathlessness), call your care team's 24-hour line or "
+            "emergency services. Do not wait for an app.</p>"
+        )
+
+    def _privacy_html(self) -> str:
+        home = html.escape(str(self.settings.home))
+        network = ""
+        if self.settings.llm_server_url:
+            network += (
+                "<p>This copy is set up to use a server on your clinic's network "
+                f"(<code>{html.escape(self.settings.llm_server_url)}</code>) to write answers: "
+                "questions, and the record facts used to answer them, are sent to it.</p>"
+            )
+        chroma = getattr(self.settings, "chroma_server_url", "")
+        if chroma:
+            network += (
+                "<p>This copy searches the guidelines on a server on your clinic's network "
+                f"(<code>{html.escape(chroma)}</code>): searches for your questions go to it.</p>"
+            )
+        if not network:
+            network = (
+                "<p><b>Nothing leaves this computer.</b> Lantern makes no network connection: "
+                "no account, no cloud, no tracking. (A clinic can choose to connect it to its "
+                "own server; someone has to set that up on purpose.)</p>"
+            )
+        return (
+            "<h2>Your privacy</h2>"
+            f"{network}"
+            "<p><b>Your records are encrypted.</b> Everything about a patient (her name, "
+            "documents, what Lantern reads from them, the questions she asked) is locked with "
+            "AES-256-GCM encryption. The key is kept in this computer's keyring (the system's "
+            "password store) or is made from a passphrase that only you know.</p>"
+            "<p><b>The guidelines are public.</b> The guideline texts, any guideline PDFs you "
+            "import and the search index built from them are public material, stored without "
+            "encryption.</p>"
+            "<h3>Where your data lives</h3>"
+            f"<p>Lantern keeps everything in this folder:<br><code>{home}</code></p>"
+            "<p>In it: <code>index</code> (the guideline search index), <code>vaults</code> "
+            "(encrypted records, one folder per patient) and <code>settings.toml</code> "
+            "(your settings).</p>"
+        )
+
+    @staticmethod
+    def _model_html() -> str:
+        return (
+            "<h2>A language model (optional)</h2>"
+            "<p><b>Lantern works without one.</b> It then answers by quoting the guideline "
+            "text directly, with its sources.</p>"
+            "<p>A language model is a large file (a GGUF file you downloaded, or got from your "
+            "clinic on a USB stick) that can write smoother answers from the same sources. It "
+            "runs on this computer only, and every sentence it writes is checked against the "
+            "sources; a sentence that is not supported is not shown.</p>"
+            "<p>You can add one now, or later with File → Language models…. "
+            "Help → Welcome to Lantern… shows this screen again.</p>"
+        )
+
+    # -- the records page -------------------------------------------------------------------
+    def _vault_widgets(self) -> list[QWidget]:
+        intro = _text(
+            "<h2>Your records</h2>"
+            "<p>Lantern can keep your medical records (pathology reports, lab results, letters) "
+            "so that answers can speak to your situation. They are stored encrypted. Choose how "
+            "they are unlocked; you can also do this later in the Records tab.</p>"
+        )
+        self.use_keyring = QRadioButton("Use the system &keyring (opens when you are logged in)")
+        self.use_passphrase = QRadioButton("Use a &passphrase (typed each time you open them)")
+        self.later = QRadioButton("&Later")
+        self.choice = QButtonGroup(self)
+        for number, button in enumerate((self.use_keyring, self.use_passphrase, self.later)):
+            self.choice.addButton(button, number)
+        self.keyring_note = QLabel()
+        self.keyring_note.setWordWrap(True)
+        self.name = QLineEdit()
+        self.name.setAccessibleName("Name for these records (stored encrypted)")
+        self.name.setPlaceholderText("e.g. your first name")
+        self.passphrase = QLineEdit()
+        self.passphrase.setAccessibleName("Passphrase")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again = QLineEdit()
+        self.again.setAccessibleName("Passphrase again")
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.hint = QLabel()
+        self.hint.setAccessibleName("Passphrase strength")
+        self.hint.setWordWrap(True)
+        warning = QLabel(
+            "If the passphrase is lost, nobody (not even the Lantern team) can open the "
+            "records. Write it down and keep it somewhere safe."
+        )
+        warning.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("&Name (stored encrypted):", self.name)
+        form.addRow("Pa&ssphrase:", self.passphrase)
+        form.addRow("Passphrase &again:", self.again)
+        form.addRow("", self.hint)
+        form.addRow("", warning)
+        self.passphrase_rows = (self.passphrase, self.again, self.hint, warning)
+        fields = QWidget()
+        fields.setLayout(form)
+        self.setup_button = QPushButton("Set &up records")
+        self.setup_button.setAccessibleName("Set up the encrypted records")
+        self.setup_button.clicked.connect(self.set_up_vault)
+        self.result = QLabel()
+        self.result.setAccessibleName("Records set-up result")
+        self.result.setWordWrap(True)
+        self.choice.idToggled.connect(self._on_choice)
+        self.passphrase.textChanged.connect(self._on_passphrase_typed)
+        return [
+            intro,
+            self.use_keyring,
+            self.keyring_note,
+            self.use_passphrase,
+            self.later,
+            fields,
+            self.setup_button,
+            self.result,
+        ]
+
+    def _on_choice(self, _id: int, _checked: bool) -> None:
+        chosen = self.choice.checkedId()
+        for widget in (self.name, self.setup_button):
+            widget.setEnabled(chosen in (KEYRING, PASSPHRASE) and self.created is None)
+        for widget in self.passphrase_rows:
+            widget.setEnabled(chosen == PASSPHRASE and self.created is None)
+
+    def _on_passphrase_typed(self, text: str) -> None:
+        self.hint.setText(passphrase_hint(text))
+
+    def set_up_vault(self) -> bool:
+        """Create the vault as chosen; False (and a one-sentence reason) if nothing was made."""
+        from desktop.core.records.vault import Vault
+
+        chosen = self.choice.checkedId()
+        if self.created is not None or chosen not in (KEYRING, PASSPHRASE):
+            return self.created is not None or chosen == LATER
+        name = " ".join(self.name.text().split())
+        if not name:
+            return self._refuse("Type a name for these records; nothing was created.")
+        if chosen == PASSPHRASE:
+            first, second = self.passphrase.text(), self.again.text()
+            if len(first) < MIN_PASSPHRASE:
+                return self._refuse(
+                    f"The passphrase needs at least {MIN_PASSPHRASE} characters; "
+                    "nothing was created."
+                )
+            if first != second:
+                return self._refuse("The two passphrases are not the same; nothing was created.")
+            wrapper: keys.KeyWrapper = keys.PassphraseWrapper(first)
+        else:
+            wrapper = keys.KeyringWrapper()
+        try:
+            vault = Vault.create(self.settings.home, name, wrapper)
+        except Exception as exc:  # keyring backends raise assorted errors; one sentence each
+            reason = " ".join(str(exc).split()) or type(exc).__name__
+            return self._refuse(f"The records could not be set up ({reason}); nothing was made.")
+        self.created = vault.patient_id
+        vault.close()
+        self.passphrase.clear()
+        self.again.clear()
+        how = "the system keyring" if chosen == KEYRING else "your passphrase"
+        self.result.setText(
+            f"Done: records for {name} are set up, locked with {how}. To add documents, open "
+            "the Records tab, choose them and press Unlock."
+        )
+        self._on_choice(chosen, True)
+        for button in self.choice.buttons():
+            button.setEnabled(False)
+        self.vault_created.emit(vault.patient_id)
+        return True
+
+    def _refuse(self, reason: str) -> bool:
+        self.result.setText(reason)
+        return False
+
+    # -- navigation -------------------------------------------------------------------------
+    def restart(self) -> None:
+        """Back to the first page with a clean records page (used when shown again)."""
+        usable = keys.usable_keyring() is not None
+        self.created = None
+        for button in self.choice.buttons():
+            button.setEnabled(True)
+        self.use_keyring.setEnabled(usable)
+        self.keyring_note.setText(
+            "Your keyring keeps the key; you will not need to type anything."
+            if usable
+            else "No secure system keyring was found on this computer, so this choice is not "
+            "available here. Use a passphrase instead."
+        )
+        self.later.setChecked(True)
+        for field in (self.name, self.passphrase, self.again):
+            field.clear()
+        self.result.clear()
+        self._on_choice(LATER, True)
+        self._on_passphrase_typed("")
+        self.show_page(0)
+
+    def show_page(self, index: int) -> None:
+        last = self.pages.count() - 1
+        index = max(0, min(last, index))
+        self.pages.setCurrentIndex(index)
+        self.step.setText(f"Step {index + 1} of {last + 1}: {TITLES[index]}")
+        self.back_button.setEnabled(index > 0)
+        self.next_button.setVisible(index < last)
+        self.close_button.setText("&Start using Lantern" if index == last else "&Close")
+        (self.next_button if index < last else self.close_button).setDefault(True)
+        (self.next_button if index < last else self.close_button).setFocus()
+
+    def go_next(self) -> None:
+        """Next page; on the records page, set up what was chosen first (and stay on failure)."""
+        if self.pages.currentIndex() == 2 and not self.set_up_vault():
+            return
+        self.show_page(self.pages.currentIndex() + 1)
+
+    def go_back(self) -> None:
+        self.show_page(self.pages.currentIndex() - 1)
+
+    def done(self, result: int) -> None:
+        """Closed by any means (Close, Esc, the window's close button): remember it was seen."""
+        self.passphrase.clear()
+        self.again.clear()
+        if not self._seen_saved:
+            try:
+                save_settings(self.settings.home, welcome_seen=True)
+                self._seen_saved = True
+            except (OSError, SettingsError) as exc:
+                self.message.emit(
+                    f"Lantern could not note that the welcome screen was shown ({exc}); it will "
+                    "show again next time."
+                )
+        super().done(result)
+
+
+def open_welcome(window, dialog: WelcomeDialog | None, first_run: bool = False):
+    """Show the welcome screen over ``window`` (a MainWindow), non-modal, reusing ``dialog``.
+    With ``first_run``, only if it was never closed before. Returns the dialog or None."""
+    if first_run and window.settings.welcome_seen:
+        return None
+    if dialog is None:
+        dialog = WelcomeDialog(window.settings, window, window.model.open_dialog)
+        dialog.vault_created.connect(window.records.refresh_patients)
+        dialog.message.connect(window.statusBar().showMessage)
+    elif dialog.isVisible():  # already open: bring it forward
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+    else:
+        dialog.restart()
+    dialog.show()
+    return dialog
+
+
+def show_about(parent: QWidget) -> QMessageBox:
+    """Help → About Lantern: a small non-blocking box."""
+    box = QMessageBox(parent)
+    box.setWindowTitle("About Lantern")
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setText(f"<b>Lantern {html.escape(__version__)}</b>")
+    box.setInformativeText(
+        "Private, offline answers to questions about breast cancer, from plain-language "
+        f"guideline material. {DISCLAIMER}"
+    )
+    box.setStandardButtons(QMessageBox.StandardButton.Close)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
