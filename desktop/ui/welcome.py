@@ -1,7 +1,8 @@
 """The first-run welcome screen: what Lantern is and is not, the privacy promise, where its data
 lives, setting up a records vault (OS keyring or passphrase, or later) and, optionally, a
 language model. Four pages with Back and Next; shown once (``welcome_seen`` in settings.toml is
-set when it is closed) and again from Help → Welcome to Lantern….
+set when it is closed) and again from Help → Welcome to Lantern…. The words are in
+``welcome_text``.
 
 The vault is made with the same core call as the Records tab (``Vault.create`` with a keyring
 or passphrase key wrapper); nothing about the vault or the patient goes to the settings file."""
@@ -32,30 +33,16 @@ from desktop import __version__
 from desktop.core.answer.schema import DISCLAIMER
 from desktop.core.records import keys
 from desktop.settings import Settings, SettingsError, save_settings
+from desktop.ui.welcome_text import (
+    MIN_PASSPHRASE,
+    about_html,
+    model_html,
+    passphrase_hint,
+    privacy_html,
+)
 
-MIN_PASSPHRASE = 8
 TITLES = ("Welcome", "Your privacy", "Your records", "Language model (optional)")
 KEYRING, PASSPHRASE, LATER = 0, 1, 2
-
-
-def passphrase_hint(text: str) -> str:
-    """A plain-words strength hint for a passphrase being typed."""
-    if not text:
-        return (
-            f"At least {MIN_PASSPHRASE} characters. A few unrelated words are easy to remember "
-            "and hard to guess."
-        )
-    if len(text) < MIN_PASSPHRASE:
-        return f"Too short: at least {MIN_PASSPHRASE} characters."
-    kinds = sum(
-        any(test(c) for c in text)
-        for test in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
-    )
-    if len(text) >= 16 or len(text.split()) >= 4:
-        return "Strong."
-    if len(text) >= 12 and kinds >= 2:
-        return "Good. Longer is stronger still."
-    return "Fair: a longer passphrase (or a few more words) is stronger."
 
 
 def _text(markup: str) -> QLabel:
@@ -100,8 +87,8 @@ class WelcomeDialog(QDialog):
         self.step = QLabel()
         self.step.setAccessibleName("Step")
         self.pages = QStackedWidget()
-        self.pages.addWidget(_page(_text(self._about_html())))
-        self.pages.addWidget(_page(_text(self._privacy_html())))
+        self.pages.addWidget(_page(_text(about_html())))
+        self.pages.addWidget(_page(_text(privacy_html(settings))))
         self.pages.addWidget(_page(*self._vault_widgets()))
         self.models_button = QPushButton("&Language models…")
         self.models_button.setAccessibleName("Open the language models window")
@@ -113,7 +100,7 @@ class WelcomeDialog(QDialog):
         models_row.addStretch(1)
         models_box = QWidget()
         models_box.setLayout(models_row)
-        self.pages.addWidget(_page(_text(self._model_html()), models_box))
+        self.pages.addWidget(_page(_text(model_html()), models_box))
 
         self.back_button = QPushButton("&Back")
         self.next_button = QPushButton("&Next")
@@ -132,77 +119,6 @@ class WelcomeDialog(QDialog):
         layout.addLayout(buttons)
         self.resize(640, 520)
         self.restart()
-
-    # -- page text --------------------------------------------------------------------------
-    def _about_html(self) -> str:
-        return (
-            "<h2>Welcome to Lantern</h2>"
-            "<p>Lantern answers your questions about breast cancer in plain language. Each "
-            "answer is built from guideline material written for patients (such as the NCI, "
-            "NCCN Guidelines for Patients, ASCO and the American Cancer Society) and shows the "
-            "numbered sources it comes from, so you can read more and check.</p>"
-            "<p>If you add your own medical records, Lantern can point out what in the "
-            "guidelines fits your situation.</p>"
-            "<h3>What Lantern is not</h3>"
-            f"<p><b>{html.escape(DISCLAIMER)}</b> Lantern cannot examine you and does not "
-            "know everything your care team knows: bring what you read to your doctor or nurse "
-            "as questions to talk over.</p>"
-            "<p>If you feel unwell (for example a temperature of 38.0 °C / 100.4 °F or more "
-            "during treatment, or sudden breathlessness), call your care team's 24-hour line or "
-            "emergency services. Do not wait for an app.</p>"
-        )
-
-    def _privacy_html(self) -> str:
-        home = html.escape(str(self.settings.home))
-        network = ""
-        if self.settings.llm_server_url:
-            network += (
-                "<p>This copy is set up to use a server on your clinic's network "
-                f"(<code>{html.escape(self.settings.llm_server_url)}</code>) to write answers: "
-                "questions, and the record facts used to answer them, are sent to it.</p>"
-            )
-        chroma = getattr(self.settings, "chroma_server_url", "")
-        if chroma:
-            network += (
-                "<p>This copy searches the guidelines on a server on your clinic's network "
-                f"(<code>{html.escape(chroma)}</code>): searches for your questions go to it.</p>"
-            )
-        if not network:
-            network = (
-                "<p><b>Nothing leaves this computer.</b> Lantern makes no network connection: "
-                "no account, no cloud, no tracking. (A clinic can choose to connect it to its "
-                "own server; someone has to set that up on purpose.)</p>"
-            )
-        return (
-            "<h2>Your privacy</h2>"
-            f"{network}"
-            "<p><b>Your records are encrypted.</b> Everything about a patient (her name, "
-            "documents, what Lantern reads from them, the questions she asked) is locked with "
-            "AES-256-GCM encryption. The key is kept in this computer's keyring (the system's "
-            "password store) or is made from a passphrase that only you know.</p>"
-            "<p><b>The guidelines are public.</b> The guideline texts, any guideline PDFs you "
-            "import and the search index built from them are public material, stored without "
-            "encryption.</p>"
-            "<h3>Where your data lives</h3>"
-            f"<p>Lantern keeps everything in this folder:<br><code>{home}</code></p>"
-            "<p>In it: <code>index</code> (the guideline search index), <code>vaults</code> "
-            "(encrypted records, one folder per patient) and <code>settings.toml</code> "
-            "(your settings).</p>"
-        )
-
-    @staticmethod
-    def _model_html() -> str:
-        return (
-            "<h2>A language model (optional)</h2>"
-            "<p><b>Lantern works without one.</b> It then answers by quoting the guideline "
-            "text directly, with its sources.</p>"
-            "<p>A language model is a large file (a GGUF file you downloaded, or got from your "
-            "clinic on a USB stick) that can write smoother answers from the same sources. It "
-            "runs on this computer only, and every sentence it writes is checked against the "
-            "sources; a sentence that is not supported is not shown.</p>"
-            "<p>You can add one now, or later with File → Language models…. "
-            "Help → Welcome to Lantern… shows this screen again.</p>"
-        )
 
     # -- the records page -------------------------------------------------------------------
     def _vault_widgets(self) -> list[QWidget]:
@@ -249,6 +165,11 @@ class WelcomeDialog(QDialog):
         self.setup_button = QPushButton("Set &up records")
         self.setup_button.setAccessibleName("Set up the encrypted records")
         self.setup_button.clicked.connect(self.set_up_vault)
+        setup_row = QHBoxLayout()
+        setup_row.addWidget(self.setup_button)
+        setup_row.addStretch(1)
+        setup_box = QWidget()
+        setup_box.setLayout(setup_row)
         self.result = QLabel()
         self.result.setAccessibleName("Records set-up result")
         self.result.setWordWrap(True)
@@ -261,7 +182,7 @@ class WelcomeDialog(QDialog):
             self.use_passphrase,
             self.later,
             fields,
-            self.setup_button,
+            setup_box,
             self.result,
         ]
 
