@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -119,6 +119,8 @@ class WelcomeDialog(QDialog):
         layout.addLayout(buttons)
         self.resize(640, 520)
         self.restart()
+        if parent is not None:
+            parent.installEventFilter(self)
 
     # -- the records page -------------------------------------------------------------------
     def _vault_widgets(self) -> list[QWidget]:
@@ -298,6 +300,12 @@ class WelcomeDialog(QDialog):
                     "show again next time."
                 )
         super().done(result)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Quitting Lantern with this screen still open counts as closing it."""
+        if watched is self.parent() and event.type() == QEvent.Type.Close and self.isVisible():
+            self.reject()
+        return False
 
 
 def open_welcome(window, dialog: WelcomeDialog | None, first_run: bool = False):

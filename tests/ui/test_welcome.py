@@ -97,6 +97,13 @@ def test_first_run_then_not_again_and_the_flag_persists(qtbot, window, lantern_h
     second.shutdown()
 
 
+def test_quitting_with_it_open_counts_as_seen(qtbot, window) -> None:
+    dialog = window.show_welcome(first_run=True)
+    window.close()  # the window's close event: layout saved, jobs stopped
+    assert not dialog.isVisible()
+    assert load_settings().welcome_seen
+
+
 def test_reachable_from_the_help_menu(qtbot, window) -> None:
     menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
     texts = [a.text() for a in menus["Help"].actions()]
