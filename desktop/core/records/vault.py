@@ -60,15 +60,17 @@ class Vault:
         params: dict = {}
         wrapped = wrapper.wrap(patient_id, data_key, params)  # fails before anything is written
         folder.mkdir(parents=True)
+        vault = cls(folder, patient_id, data_key)
+        vault.put(NAME_BLOB, display_name.encode("utf-8"))
         header = {
             "format": FORMAT,
             "key_source": wrapper.source,
             "kdf": params,
             "wrapped_key": base64.b64encode(wrapped).decode(),
         }
+        # the header last: a vault is listed once it has one, so a crash part-way never
+        # leaves a patient without her name (only an unlisted folder of ciphertext)
         write_atomic(folder / "vault.json", json.dumps(header).encode())
-        vault = cls(folder, patient_id, data_key)
-        vault.put(NAME_BLOB, display_name.encode("utf-8"))
         return vault
 
     @classmethod
