@@ -12,7 +12,7 @@ once, then reads one JSON request per line on stdin and answers one JSON line on
   left behind, finishes what the app finishes on start (the index sync, the profile), checks
   it, then re-imports. Answer: ``{"problems": [...], "facts": {...}}``.
 
-Forking keeps a trial short (the imports take about a second on this machine); the server
+Forking keeps a trial short (the imports take 1-4 seconds on this machine); the server
 never opens a store, a model or a thread before it forks (llama.cpp's OpenMP pool and
 chroma's runtime do not survive a fork), so every child starts as clean as a new process.
 Embedding is pure computation with no writes, so by default a deterministic hashing embedder
@@ -45,6 +45,8 @@ from desktop import offline
 
 offline.apply()
 
+import chromadb  # noqa: E402  (imported once here: GuidelineIndex imports it lazily)
+import chromadb.config  # noqa: E402, F401
 import numpy as np  # noqa: E402
 
 import desktop.settings as app_settings  # noqa: E402
@@ -433,7 +435,10 @@ def check_settings_save(ctx: Ctx, problems: list[str], facts: dict) -> None:
             problems.append(f"the chosen model is {state.get('selected')!r}")
     elif acked >= 0:
         problems.append("the model store's state is gone")
-    op_settings_save(ctx)  # saving again works
+    save = getattr(app_settings, "save_settings", None)  # saving again works
+    if save is not None:
+        save(ctx.home, font_size=12)
+    ModelStore(ctx.home).use("tiny-a")
     app_settings.load_settings({"LANTERN_HOME": str(ctx.home)})
 
 
