@@ -211,8 +211,16 @@ def cmd_guidelines(settings: Settings, args: argparse.Namespace) -> int:
     if not roots:
         raise UserError(f"no guideline packs in {settings.guidelines_dir}")
     failed = False
+    pack_folders: dict[str, str] = {}
     for root in roots:
         report = check_pack(root)
+        if report.pack is not None:  # the app skips a second pack's sections with the same ids
+            first = pack_folders.setdefault(report.pack.id, root.name)
+            if first != root.name:
+                report.errors.append(
+                    f"manifest.toml: pack id '{report.pack.id}' is also used by the pack in "
+                    f"{first}; sections with the same ids are skipped"
+                )
         status = "ok" if report.ok else f"{len(report.errors)} problem(s)"
         print(f"{root.name}: {report.sections} sections, {status}")
         print(
