@@ -50,3 +50,13 @@ package-test:
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
+
+# Installers (packaging/INSTALLERS.md). Linux: a .deb of the bundle (BUNDLE, default dist/lantern)
+# into dist/; installer-test installs it into a temporary root and tests the installed app.
+.PHONY: installer installer-test
+BUNDLE ?= dist/lantern
+installer: $(STAMP)
+	$(PY) packaging/linux/make_deb.py --bundle $(BUNDLE) --out dist
+
+installer-test:
+	packaging/linux/install_test.sh $(DEB)
