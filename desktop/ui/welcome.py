@@ -224,7 +224,7 @@ class WelcomeDialog(QDialog):
             vault = Vault.create(self.settings.home, name, wrapper)
         except Exception as exc:  # keyring backends raise assorted errors; one sentence each
             reason = " ".join(str(exc).split()) or type(exc).__name__
-            return self._refuse(f"The records could not be set up ({reason}); nothing was made.")
+            return self._refuse(f"The records could not be set up: {reason}.")
         self.created = vault.patient_id
         vault.close()
         self.passphrase.clear()

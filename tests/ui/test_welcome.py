@@ -240,6 +240,27 @@ def test_keyring_vault_when_a_keyring_exists(qtbot, window, lantern_home, monkey
     dialog.close()
 
 
+def test_a_failing_keyring_is_one_sentence_and_creates_nothing(
+    qtbot, window, lantern_home, monkeypatch
+) -> None:
+    class LockedKeyring(MemoryKeyring):
+        def set_password(self, service: str, user: str, secret: str) -> None:
+            raise RuntimeError("the keyring is locked\nby the desktop session")
+
+    monkeypatch.setattr("desktop.core.records.keys.usable_keyring", lambda: LockedKeyring())
+    dialog = window.show_welcome()
+    _to_records_page(qtbot, dialog)
+    dialog.use_keyring.setChecked(True)
+    dialog.name.setText("Dee")
+    qtbot.keyClick(dialog.next_button, Qt.Key.Key_Return)
+    assert dialog.pages.currentIndex() == 2
+    assert dialog.result.text() == (
+        "The records could not be set up: the keyring is locked by the desktop session."
+    )
+    assert patient_ids(lantern_home) == []
+    dialog.close()
+
+
 def test_a_models_button_opens_the_models_dialog(qtbot, window) -> None:
     from desktop.ui.models_dialog import ModelsDialog
 
