@@ -52,11 +52,13 @@ clean:
 	rm -rf $(VENV) build dist .pytest_cache
 
 # Installers (packaging/INSTALLERS.md). Linux: a .deb of the bundle (BUNDLE, default dist/lantern)
-# into dist/; installer-test installs it into a temporary root and tests the installed app.
+# into dist/ (DEB_COMPRESS=xz: 18% smaller, minutes slower); installer-test installs it into a
+# temporary root and tests the installed app (DEB=path, default the newest dist/lantern_*.deb).
 .PHONY: installer installer-test
 BUNDLE ?= dist/lantern
+DEB_COMPRESS ?= zstd
 installer: $(STAMP)
-	$(PY) packaging/linux/make_deb.py --bundle $(BUNDLE) --out dist
+	$(PY) packaging/linux/make_deb.py --bundle $(BUNDLE) --out dist --compress $(DEB_COMPRESS)
 
 installer-test:
 	packaging/linux/install_test.sh $(DEB)

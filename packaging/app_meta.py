@@ -26,10 +26,11 @@ WINDOWS_APP_ID = "{8F0B6E2A-3C4D-4E7B-9A51-6C2D1B7E4F30}"
 PUBLISHER = "Lantern team"
 COPYRIGHT = "Copyright © 2025-2026 the Lantern team"
 SUMMARY = "Private, offline answers to breast-cancer questions"
-DESCRIPTION = (
-    "Lantern answers a breast-cancer patient's questions from plain-language guideline\n"
-    "knowledge, with numbered sources for every sentence, personalised by records kept\n"
-    "in an encrypted vault. Nothing leaves the machine: no account, no cloud, no network."
+DESCRIPTION = (  # lines under 80 characters: the .deb's long description
+    "Lantern answers a breast-cancer patient's questions from plain-language\n"
+    "guideline knowledge, with numbered sources for every sentence, personalised\n"
+    "by records kept in an encrypted vault. Nothing leaves the machine: no\n"
+    "account, no cloud, no network connection."
 )
 # Oldest macOS the PyInstaller bundle is built for (PySide6 6.7+ wheels need macOS 11).
 MACOS_MINIMUM = "11.0"

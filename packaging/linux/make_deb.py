@@ -8,6 +8,7 @@ Layout of the package:
   /usr/share/applications/lantern.desktop
   /usr/share/icons/hicolor/{16..512}x…/apps/lantern.png and scalable/apps/lantern.svg
   /usr/share/doc/lantern/copyright, changelog.gz
+  /usr/share/lintian/overrides/lantern   what lintian flags by design of a self-contained bundle
   DEBIAN/control (version from pyproject.toml, Depends from the bundle's ELF files),
   md5sums, postinst and postrm (refresh the desktop and icon caches if the tools exist)
 The PNG icons are rendered from packaging/icons/lantern.svg with Qt while building.
@@ -38,6 +39,7 @@ import deb_depends  # noqa: E402
 
 LINUX = Path(__file__).resolve().parent
 DESKTOP_FILE = LINUX / "lantern.desktop"
+LINTIAN_OVERRIDES = LINUX / "lintian-overrides"
 MAINTAINER = "Lantern team <lantern-team@example.org>"  # override: LANTERN_DEB_MAINTAINER
 INSTALL_DIR = Path("opt") / app_meta.PACKAGE
 
@@ -107,14 +109,16 @@ def changelog_gz(version: app_meta.Version, maintainer: str, when: float) -> byt
 
 
 def _normalise_modes(root: Path) -> None:
-    """0755 for folders and executables, 0644 for everything else (dpkg keeps file modes)."""
+    """0755 for folders and executables, 0644 for shared libraries (Debian policy: not
+    executable; dlopen needs only read access) and every other file. dpkg keeps file modes."""
     for dirpath, _dirnames, filenames in os.walk(root):
         os.chmod(dirpath, 0o755)
         for name in filenames:
             path = Path(dirpath) / name
             if path.is_symlink():
                 continue
-            executable = path.stat().st_mode & 0o111
+            library = ".so." in name or name.endswith(".so")
+            executable = path.stat().st_mode & 0o111 and not library
             path.chmod(0o755 if executable else 0o644)
 
 
@@ -131,7 +135,10 @@ def stage(bundle: Path, root: Path, maintainer: str = MAINTAINER) -> dict[str, s
     version = app_meta.project_version()
     if root.exists():
         shutil.rmtree(root)
-    shutil.copytree(bundle, root / INSTALL_DIR, symlinks=True)
+    # version-control leftovers some wheels ship (chromadb/proto/.gitignore) stay out
+    shutil.copytree(
+        bundle, root / INSTALL_DIR, symlinks=True, ignore=shutil.ignore_patterns(".git*")
+    )
     launcher = root / "usr" / "bin" / app_meta.PACKAGE
     launcher.parent.mkdir(parents=True)
     launcher.symlink_to(Path("/") / INSTALL_DIR / app_meta.PACKAGE)
@@ -147,6 +154,7 @@ def stage(bundle: Path, root: Path, maintainer: str = MAINTAINER) -> dict[str, s
     doc = share / "doc" / app_meta.PACKAGE
     _write(doc / "copyright", copyright_text())
     _write(doc / "changelog.gz", changelog_gz(version, maintainer, when))
+    _write(share / "lintian" / "overrides" / app_meta.PACKAGE, LINTIAN_OVERRIDES.read_bytes())
     _normalise_modes(root)
 
     depends, _sonames = deb_depends.bundle_depends(root / INSTALL_DIR)
