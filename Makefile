@@ -35,7 +35,7 @@ test: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 bench: setup
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)  # BENCH_ARGS=--quick for a shorter run; report.md/json at the end
 
 lint: setup
 	$(PY) -m ruff check desktop tests bench models

@@ -5,17 +5,21 @@ guideline index; later runs re-index only what changed) and finally the ``Servic
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop.core.answer.engine import AnswerEngine, EngineConfig
 from desktop.core.embed import Embedder, embedding_spec
+from desktop.core.knowledge.chroma_store import ChromaServerUnavailable, open_server
 from desktop.core.knowledge.index import GuidelineIndex, Progress
 from desktop.core.knowledge.pack import GuidelineSection, Pack, discover_packs
 from desktop.core.knowledge.pdf_import import ImportedDocument, ImportStore
 from desktop.core.knowledge.retrieve import Retriever
-from desktop.settings import Settings
+from desktop.settings import Settings, check_chroma_server_url
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -27,6 +31,8 @@ class Services:
     retriever: Retriever
     engine: AnswerEngine
     problems: list[str] = field(default_factory=list)
+    # things the user should know about how it runs, e.g. the clinic's server was down
+    notices: list[str] = field(default_factory=list)
 
     def close(self) -> None:
         self.retriever.close()
@@ -86,17 +92,40 @@ def load_sections(settings: Settings) -> tuple[list[Pack], list[GuidelineSection
     return packs, sections, problems
 
 
+def guideline_store(settings: Settings) -> tuple[Path, object | None, str]:
+    """(folder of the local keyword store, chroma client or None for the embedded store in that
+    folder, notice). With ``chroma_server_url`` the vectors live on the clinic's server and the
+    FTS5 keyword store stays on this computer, one per server address; a server that does not
+    answer falls back to the embedded index in the data folder, with a notice saying so."""
+    if not settings.chroma_server_url:
+        return settings.index_dir, None, ""
+    host, port, _ = check_chroma_server_url(settings.chroma_server_url)
+    try:
+        client = open_server(settings.chroma_server_url)
+    except ChromaServerUnavailable as exc:
+        notice = f"{exc}. Lantern uses the guideline index on this computer instead."
+        log.warning("%s", notice)
+        return settings.index_dir, None, notice
+    return settings.home / "index-server" / f"{host}-{port}", client, ""
+
+
 def open_services(settings: Settings) -> Iterator[Progress | Services]:
     yield Progress(0, 0, "Loading the embedding model")
     embedder = Embedder(embedding_spec(settings.embedding_model))
     packs, sections, problems = load_sections(settings)
-    index = GuidelineIndex(settings.index_dir, embedder)
+    if settings.chroma_server_url:
+        yield Progress(0, 0, "Connecting to the clinic's guideline server")
+    index_dir, client, notice = guideline_store(settings)
+    if notice:
+        yield Progress(0, 0, notice)
+    index = GuidelineIndex(index_dir, embedder, chroma_client=client)
     yield from index.sync(sections)
     retriever = Retriever(index, {s.key: s for s in sections})
     engine = AnswerEngine(
         retriever, index, EngineConfig(settings.top_sections, settings.max_answer_sentences)
     )
-    yield Services(settings, embedder, packs, index, retriever, engine, problems)
+    notices = [notice] if notice else []
+    yield Services(settings, embedder, packs, index, retriever, engine, problems, notices)
 
 
 def build_services(settings: Settings) -> Services:

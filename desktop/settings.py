@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -48,6 +49,9 @@ class Settings:
     # Clinic mode, off by default: an OpenAI-compatible server on the LAN ("" = none).
     llm_server_url: str = ""
     llm_server_model: str = ""
+    # Clinic mode, off by default: the guideline store on a Chroma server, e.g.
+    # "http://10.0.0.5:8000" ("" = the embedded store in the data folder). See docs/clinic.md.
+    chroma_server_url: str = ""
     log_level: str = "WARNING"
     welcome_seen: bool = False  # set when the first-run welcome screen is closed
 
@@ -141,7 +145,34 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(
             f"answer_mode must be one of {', '.join(ANSWER_MODES)}, not {settings.answer_mode!r}"
         )
+    if settings.chroma_server_url:
+        check_chroma_server_url(settings.chroma_server_url)
     return settings
+
+
+def check_chroma_server_url(url: str) -> tuple[str, int, bool]:
+    """(host, port, tls) of a ``chroma_server_url``; SettingsError when it is not usable.
+
+    Only an http:// or https:// address of a host (and optional port) is accepted: no path,
+    query, user name or password, so the setting names exactly one server to connect to."""
+    problem = f"chroma_server_url {url!r} is not an http://HOST:PORT or https://HOST:PORT address"
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:  # a port that is not a number or out of range
+        raise SettingsError(problem) from exc
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.username is not None
+        or parts.password is not None
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise SettingsError(problem)
+    tls = parts.scheme == "https"
+    return parts.hostname, port or (443 if tls else 8000), tls
 
 
 def _toml_value(value: bool | int | str) -> str:
