@@ -3,9 +3,8 @@ same retrieval results as the embedded store; the setting is validated; a server
 answer falls back to the embedded index with a notice.
 
 The server test indexes a subset of the real pack (the gold sections of 30 benchmark questions
-and one related section each) into both stores with the same vectors (taken from the shared
-session index), then compares the ranked section ids of the hybrid search and the entry ids of
-the dense searches."""
+and one related section each) into both stores with the same vectors (embedded once), then
+compares the ranked section ids of the hybrid search and the entry ids of the dense searches."""
 
 from __future__ import annotations
 
@@ -20,16 +19,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from desktop.core.embed import Embedder
+from desktop.core.embed import Embedder, embedding_spec
 from desktop.core.knowledge.chroma_store import (
     ChromaServerUnavailable,
     check_server,
     open_embedded,
     open_server,
 )
-from desktop.core.knowledge.chunking import section_units
 from desktop.core.knowledge.index import GuidelineIndex
-from desktop.core.knowledge.pack import GuidelineSection, load_pack
+from desktop.core.knowledge.pack import load_pack
 from desktop.core.knowledge.retrieve import Retriever
 from desktop.resources import guidelines_dir
 from desktop.services import guideline_store
@@ -81,27 +79,12 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 class CachedEmbedder:
-    """The real embedding model, each text embedded once (both stores get the same vectors).
-
-    ``prefill`` takes the vectors of the shared session index (built once for the whole test
-    run), so indexing the subset here embeds nothing."""
+    """The real embedding model, each text embedded once (both stores get the same vectors)."""
 
     def __init__(self, embedder: Embedder) -> None:
         self.inner = embedder
         self.identity = embedder.identity
         self.cache: dict[str, list[float]] = {}
-
-    def prefill(self, index: GuidelineIndex, sections: list[GuidelineSection]) -> None:
-        keys = [s.key for s in sections]
-        vectors: dict[str, list[float]] = {}
-        for collection in (index.passages, index.sentences):
-            got = collection.get(where={"section": {"$in": keys}}, include=["embeddings"])
-            pairs = zip(got["ids"], got["embeddings"], strict=True)
-            vectors.update((key, list(map(float, vec))) for key, vec in pairs)
-        for section in sections:
-            for unit in section_units(section):
-                if unit.id in vectors:
-                    self.cache[unit.embedding_text(section.title)] = vectors[unit.id]
 
     def embed(self, texts: list[str]) -> list[list[float]]:
         missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
@@ -117,7 +100,7 @@ def _benchmark_questions() -> list[dict]:
 
 
 def test_server_store_gives_the_same_retrieval_as_embedded(
-    chroma_server: str, tmp_path: Path, services
+    chroma_server: str, tmp_path: Path
 ) -> None:
     pack = load_pack(guidelines_dir() / "breast-cancer")
     by_id = {s.id: s for s in pack.sections}
@@ -130,9 +113,8 @@ def test_server_store_gives_the_same_retrieval_as_embedded(
     sections = [by_id[i] for i in wanted if i in by_id]
     assert len(sections) >= 25
 
-    embedder = services.embedder
+    embedder = Embedder(embedding_spec())
     cached = CachedEmbedder(embedder)
-    cached.prefill(services.index, sections)
     stores = {
         "embedded": open_embedded(tmp_path / "embedded" / "chroma"),
         "server": open_server(chroma_server),
@@ -145,7 +127,6 @@ def test_server_store_gives_the_same_retrieval_as_embedded(
     try:
         for index in indexes.values():
             list(index.sync(sections))
-        assert len(cached.cache) > 10 * len(sections)  # the session index's vectors were used
         assert indexes["server"].passages.count() == indexes["embedded"].passages.count() > 0
         assert indexes["server"].sentences.count() == indexes["embedded"].sentences.count()
         assert indexes["server"].consistency()[0] == indexes["embedded"].consistency()[0]
@@ -177,6 +158,7 @@ def test_server_store_gives_the_same_retrieval_as_embedded(
             retriever.close()
         for index in indexes.values():
             index.close()
+        embedder.close()
 
 
 def test_services_use_the_server_and_keep_keywords_local(
