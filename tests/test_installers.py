@@ -266,3 +266,58 @@ def test_maintainer_scripts_refresh_caches_in_dpkg_root(tmp_path: Path, script: 
     # without the tools (a server without a desktop): nothing to do, still success
     bare = {"PATH": str(tmp_path / "empty") + os.pathsep + "/nonexistent", "DPKG_ROOT": str(root)}
     assert subprocess.run(["/bin/sh", str(LINUX / script), action], env=bare).returncode == 0
+
+
+class _Target:
+    """Stands in for PyInstaller's Analysis/PYZ/EXE/COLLECT/BUNDLE: records its arguments."""
+
+    made: list[_Target]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self.args, self.kwargs = args, kwargs
+        self.pure = self.scripts = self.binaries = self.datas = []
+        self.made.append(self)
+
+
+def _run_spec(spec: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, list[_Target]]:
+    """Exec a spec file with recording stand-ins (no PyInstaller run, no build)."""
+    import types
+
+    hooks = types.ModuleType("PyInstaller.utils.hooks")
+    hooks.collect_data_files = hooks.collect_submodules = hooks.copy_metadata = lambda *a, **k: []
+    for name in ("PyInstaller", "PyInstaller.utils"):
+        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
+    monkeypatch.setitem(sys.modules, "PyInstaller.utils.hooks", hooks)
+    made: dict[str, list[_Target]] = {}
+    namespace: dict[str, object] = {"SPECPATH": str(spec.parent), "__name__": "__main__"}
+    for kind in ("Analysis", "PYZ", "EXE", "COLLECT", "BUNDLE"):
+        made[kind] = []
+        namespace[kind] = type(kind, (_Target,), {"made": made[kind]})
+    exec(compile(spec.read_text(encoding="utf-8"), str(spec), "exec"), namespace)
+    assert namespace["SPECPATH"] == str(spec.parent)  # restored after lantern.spec's part
+    assert len(made["Analysis"]) == 1
+    script = Path(str(made["Analysis"][0].args[0][0]))
+    assert script == PACKAGING / "lantern_main.py"  # lantern.spec saw packaging/ as SPECPATH
+    return made
+
+
+def test_windows_spec_builds_a_console_and_a_windowed_exe(monkeypatch: pytest.MonkeyPatch) -> None:
+    made = _run_spec(PACKAGING / "windows" / "lantern-windows.spec", monkeypatch)
+    exes = {exe.kwargs["name"]: exe.kwargs for exe in made["EXE"]}
+    assert exes["lantern"]["console"] is True and exes["lanternw"]["console"] is False
+    assert all(str(e["icon"]).endswith("lantern.ico") for e in exes.values())
+    (coll,) = made["COLLECT"]
+    assert coll.kwargs["name"] == "lantern" and set(coll.args[:2]) == set(made["EXE"])
+
+
+def test_macos_spec_wraps_a_windowed_exe_in_an_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    made = _run_spec(PACKAGING / "macos" / "lantern-macos.spec", monkeypatch)
+    (exe,) = made["EXE"]
+    assert exe.kwargs["console"] is False  # a console exe would make the app LSBackgroundOnly
+    (bundle,) = made["BUNDLE"]
+    assert bundle.args[0] is made["COLLECT"][0]
+    assert bundle.kwargs["name"] == "Lantern.app"
+    assert bundle.kwargs["version"] == PYPROJECT_VERSION
+    assert bundle.kwargs["bundle_identifier"] == app_meta.BUNDLE_ID
+    assert bundle.kwargs["info_plist"] == info_plist.info_plist()
+    assert str(bundle.kwargs["icon"]).endswith("Lantern.icns")
