@@ -1,0 +1,105 @@
+"""Shared pieces of the bad-input tests: a fingerprint of a data folder (files by content,
+SQLite databases by their rows, so a read that only touches -wal/-shm is no change), small
+services over a two-section pack, and the one-line check for CLI errors."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.packs import write_pack
+
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal")
+# Chroma adds a row to its own write-lock table each time a client opens the store: that is
+# bookkeeping of the library, not data
+VOLATILE_ROWS = ('INSERT INTO "acquire_write"',)
+
+
+def _sqlite_digest(path: Path) -> str:
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        digest = hashlib.sha256()
+        for line in db.iterdump():
+            if line.startswith(VOLATILE_ROWS):
+                continue
+            digest.update(line.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+    finally:
+        db.close()
+
+
+def folder_state(root: Path) -> dict[str, str]:
+    """Every file under ``root`` by relative path: a content hash (row dump for SQLite)."""
+    state: dict[str, str] = {}
+    if not root.exists():
+        return state
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        rel = path.relative_to(root).as_posix()
+        if rel.endswith(SQLITE_SIDE_FILES):
+            continue
+        with path.open("rb") as fh:
+            magic = fh.read(16)
+        if magic.startswith(b"SQLite format 3"):
+            state[rel] = "sqlite:" + _sqlite_digest(path)
+        else:
+            state[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return state
+
+
+def one_line(stderr: str) -> str:
+    """The single line a failed command prints; fails the test on anything more."""
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, f"expected one line on stderr, got {len(lines)}: {stderr[:2000]!r}"
+    assert "Traceback" not in stderr
+    assert lines[0].startswith("lantern: ")
+    return lines[0]
+
+
+@pytest.fixture(scope="session")
+def mini_guidelines(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A guidelines folder with one valid two-section pack (fast to index)."""
+    root = tmp_path_factory.mktemp("mini-guidelines")
+    write_pack(
+        root,
+        {
+            "hot-flashes": ("Hot flashes", "hot flashes"),
+            "lymphedema": ("Lymphedema", "lymphedema"),
+        },
+    )
+    return root
+
+
+@pytest.fixture(scope="session")
+def mini_services(tmp_path_factory: pytest.TempPathFactory, mini_guidelines: Path) -> Iterator:
+    """Services over the mini pack, in their own home (imports here never touch the shared
+    services of the rest of the suite)."""
+    from desktop.services import build_services
+    from desktop.settings import load_settings
+
+    home = tmp_path_factory.mktemp("mini-home")
+    svc = build_services(
+        load_settings({"LANTERN_HOME": str(home), "LANTERN_GUIDELINES_DIR": str(mini_guidelines)})
+    )
+    yield svc
+    svc.close()
+
+
+@pytest.fixture
+def mini_window(qtbot, mini_services, monkeypatch):
+    """The real main window over the mini services; records unlock with the passphrase 'pw'."""
+    from desktop.settings import load_settings
+    from desktop.ui.main_window import MainWindow
+
+    monkeypatch.setattr("desktop.core.records.access.usable_keyring", lambda: None)
+    win = MainWindow(load_settings(), services_factory=lambda: iter([mini_services]))
+    qtbot.addWidget(win)
+    win.show()
+    with qtbot.waitSignal(win.services_ready, timeout=60000):
+        win.start()
+    win.records.passphrase_provider = lambda prompt: "pw"
+    yield win
+    win.shutdown()
