@@ -71,6 +71,16 @@ def key(name: str, scale: float = 1.0) -> Extract:
     return get
 
 
+def nested(outer: str, inner: str) -> Extract:
+    """The figure ``inner`` inside the step's dict ``outer``."""
+
+    def get(data: dict) -> Any:
+        part = data.get(outer)
+        return key(inner)(part) if isinstance(part, dict) else None
+
+    return get
+
+
 def _best_throughput(unit: str) -> Extract:
     def get(data: dict) -> Any:
         pairs = [
@@ -339,6 +349,23 @@ FIGURES: tuple[Figure, ...] = (
         key("model_load_ms_median"),
         "ms",
         digits=0,
+    ),
+    Figure(
+        "verify_p",
+        5,
+        "Verification: precision of 'supported' (held-out set B, blind)",
+        "verification",
+        nested("held-out B, both", "supported precision"),
+        quote="Verification precision and recall on your labelled sentences.",
+        digits=3,
+    ),
+    Figure(
+        "verify_r",
+        5,
+        "Verification: recall of 'supported' (held-out set B, blind)",
+        "verification",
+        nested("held-out B, both", "supported recall"),
+        digits=3,
     ),
     # issue 6: answer experience
     Figure(
