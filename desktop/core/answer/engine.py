@@ -100,6 +100,9 @@ class AnswerEngine:
     ) -> tuple[Answer, list[SectionHit]]:
         start = time.perf_counter()
         text = " ".join(question.split())[:MAX_QUESTION_CHARS]
+        # lone surrogates (bytes a shell passed that are not UTF-8) cannot reach the model,
+        # SQLite or stdout: each becomes "?"
+        text = text.encode("utf-8", "replace").decode("utf-8")
         if not text:
             raise QuestionError("the question is empty")
         urgent = detect_urgent(text)
