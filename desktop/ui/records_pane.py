@@ -475,8 +475,9 @@ class RecordsPane(QWidget):
         if cancelled:
             notes.append("Import cancelled; documents already read were kept.")
         if self._errors:
-            notes.append("Not imported: " + " ".join(self._errors))
-            self.failed.emit(" ".join(self._errors))
+            refused = "; ".join(self._errors)  # one clause per file, not a run-on line
+            notes.append(f"Not imported: {refused}.")
+            self.failed.emit(refused)
         if notes:
             self.state.setText(" ".join(notes))
         self._update_controls()
