@@ -1,5 +1,6 @@
 """Shared pieces of the bad-input tests: a fingerprint of a data folder (files by content,
-SQLite databases by their rows, so a read that only touches -wal/-shm is no change), small
+SQLite databases by their rows, so a read that only touches -wal/-shm is no change; chroma's
+vector files are left out as derived from its rows), small
 services over a two-section pack, and the one-line check for CLI errors."""
 
 from __future__ import annotations
@@ -32,6 +33,14 @@ def _sqlite_digest(path: Path) -> str:
         db.close()
 
 
+def _is_chroma_vector_file(rel: str) -> bool:
+    """Chroma's HNSW files (``index/chroma/<segment>/*.bin``, ``index_metadata.pickle``) are
+    rebuilt from its SQLite rows and rewritten when a client catches up on load; the rows,
+    which are fingerprinted, hold the data."""
+    parts = rel.split("/")
+    return "chroma" in parts[:-2] and (rel.endswith(".bin") or rel.endswith(".pickle"))
+
+
 def folder_state(root: Path) -> dict[str, str]:
     """Every file under ``root`` by relative path: a content hash (row dump for SQLite)."""
     state: dict[str, str] = {}
@@ -39,7 +48,7 @@ def folder_state(root: Path) -> dict[str, str]:
         return state
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         rel = path.relative_to(root).as_posix()
-        if rel.endswith(SQLITE_SIDE_FILES):
+        if rel.endswith(SQLITE_SIDE_FILES) or _is_chroma_vector_file(rel):
             continue
         with path.open("rb") as fh:
             magic = fh.read(16)
