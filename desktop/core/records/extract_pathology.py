@@ -72,7 +72,9 @@ _ISH = re.compile(
 )
 _KI67 = re.compile(r"Ki-?67[^.\n%]{0,30}?(\d{1,3})\s*%", re.IGNORECASE)
 _GRADE = re.compile(
-    r"(?:Nottingham|histologic|histological|overall)?\s*grade\s*[:\-]?\s*"
+    # the space after the optional word is inside its group: a bare \s* before "grade" was
+    # retried from every position of a long run of spaces (quadratic time)
+    r"(?:(?:Nottingham|histologic|histological|overall)\s*)?grade\s*[:\-]?\s*"
     r"(1|2|3|I{1,3})\b(?!\s*(?:/|of)\s*[0-9])(?!\s*(?:neutropenia|toxicity|adverse|AE\b))"
     r"|\bG([1-3])\b",
     re.IGNORECASE,
