@@ -64,7 +64,7 @@ def privacy_html(settings: Settings) -> str:
             "the question, the guideline passages and, with records unlocked, facts from them "
             "are sent to it.</p>"
         )
-    chroma = getattr(settings, "chroma_server_url", "")
+    chroma = settings.chroma_server_url
     if chroma:
         network += (
             "<p>This copy searches the guidelines on a server on your clinic's network "

@@ -306,3 +306,15 @@ def test_passphrase_hints() -> None:
     assert passphrase_hint("abcdefgh").startswith("Fair")
     assert passphrase_hint("Abcdefgh1234").startswith("Good")
     assert passphrase_hint("four words in here") == "Strong."
+
+
+def test_a_configured_clinic_server_is_named_instead_of_the_no_network_promise(
+    lantern_home: Path,
+) -> None:
+    from desktop.ui.welcome_text import privacy_html
+
+    assert "Nothing leaves this computer" in privacy_html(Settings(home=lantern_home))
+    text = privacy_html(Settings(home=lantern_home, llm_server_url="http://10.0.0.5:8080"))
+    assert "http://10.0.0.5:8080" in text and "Nothing leaves" not in text
+    text = privacy_html(Settings(home=lantern_home, chroma_server_url="http://10.0.0.6:8000"))
+    assert "http://10.0.0.6:8000" in text and "Nothing leaves" not in text
