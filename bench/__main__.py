@@ -23,6 +23,7 @@ from bench import (  # noqa: E402
     idle_memory,
     index_build,
     llm_host,
+    network_audit,
     records_speed,
     report,
     retrieval_quality,
@@ -76,6 +77,8 @@ def _steps(only: set[str], run: runs.Run, quick: bool) -> None:
         run.step("verification", verification.run)
     if wanted("llm"):
         run.step("llm_host", llm_host.run)
+    if wanted("network"):
+        run.step("network_audit", network_audit.run)
     if not only or only & WITH_SERVICES:
         with temp_home() as home:
             services = build_services(load_settings())
