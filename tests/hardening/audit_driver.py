@@ -53,7 +53,7 @@ def export_visit_list(out: Path, patient: str) -> None:
     from desktop.core.records.session import PatientSession
     from desktop.settings import load_settings
     from desktop.ui.visit_prep import VisitPrepPane
-    from tests.hardening.crash_driver import HashEmbedder
+    from tests.hardening.crash_ops import HashEmbedder
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     home = load_settings().home

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.hardening.crash_driver import CANARY, PATIENT, plaintext_hits
+from tests.hardening.crash_checks import plaintext_hits
+from tests.hardening.crash_ops import CANARY, PATIENT
 from tests.hardening.trial_inputs import write_inputs
 from tests.packs import write_pack
 from tests.synthetic_records import scenarios

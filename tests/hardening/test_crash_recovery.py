@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from models.make_tiny_gguf import write_model
-from tests.hardening import crash_driver as driver
+from tests.hardening.crash_ops import OPS as DRIVER_OPS
 from tests.hardening.trial_inputs import write_inputs
 
 pytestmark = pytest.mark.skipif(
@@ -37,7 +37,7 @@ pytestmark = pytest.mark.skipif(
 REPO = Path(__file__).resolve().parents[2]
 TRIALS = int(os.environ.get("LANTERN_CRASH_TRIALS", "30"))
 SEED = int(os.environ.get("LANTERN_CRASH_SEED", "20260"))
-OPS = list(driver.OPS)
+OPS = list(DRIVER_OPS)
 # index operations cost a chroma start per trial (seconds on a loaded machine): fewer of them
 WEIGHTS = {
     "record_import": 7,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from tests.hardening.crash_driver import CANARY, PATIENT
+from tests.hardening.crash_ops import CANARY, PATIENT
 from tests.packs import write_pack
 from tests.synthetic_records import scenarios, write_pdf, write_text
 
