@@ -1,6 +1,7 @@
 """Idle memory without an LLM: the resident set (RSS) of the whole app process, and of any
 process it started, after the window is shown, the guideline index is ready and the app has
-idled a few seconds. Target (issue 8): <= 300 MB.
+idled a few seconds. Target (issue 8): <= 300 MB, read here as MiB (2^20 bytes, as system
+monitors count memory).
 
 Each run starts ``python -m bench.idle_memory --child`` (the main window as ``lantern`` opens
 it, offscreen, extractive mode, a temporary data folder). The first run builds the index in

@@ -471,13 +471,13 @@ FIGURES: tuple[Figure, ...] = (
     Figure(
         "idle_mb",
         8,
-        "Idle memory without an LLM (RSS, app process)",
+        "Idle memory without an LLM (RSS of the app process; MB = MiB, 2^20 bytes)",
         "idle_memory",
         key("idle RSS, app process, MB (median of later starts)"),
         "MB",
         "<= 300 MB",
         "idle memory (<= 300 MB without an LLM)",
-        0,
+        1,
     ),
     Figure(
         "network",
