@@ -218,3 +218,4 @@ def test_runtime_hook_leaves_nothing_for_a_bad_archive(
         (bundle / "prebuilt-index.tar.xz").write_bytes(b"\xfd7zXZ\0 truncated")
     _run_hook(bundle, monkeypatch)
     assert not lantern_home.exists() or list(lantern_home.iterdir()) == []
+
