@@ -65,3 +65,32 @@ def test_truncated_model_is_refused(tmp_path: Path) -> None:
 def test_missing_model_says_how_to_fix(tmp_path: Path) -> None:
     with pytest.raises(EmbeddingModelError, match="prepare_embedding"):
         check_gguf(tmp_path / "absent.gguf")
+
+
+def test_segmented_whole_matches_plain_embedding(embedder: Embedder) -> None:
+    pieces = ["Endocrine therapy.", "Tamoxifen can cause hot flashes.", "Ask about sleep."]
+    (result,) = embedder.embed_segmented([pieces])
+    plain = np.asarray(embedder.embed_one(" ".join(pieces)))
+    assert float(np.asarray(result.whole) @ plain) > 0.9999
+    assert len(result.parts) == 3
+    assert all(abs(np.linalg.norm(p) - 1.0) < 1e-4 for p in result.parts if p is not None)
+
+
+def test_segmented_parts_follow_their_own_tokens(embedder: Embedder) -> None:
+    """Each piece's vector is pooled over its own tokens: it stays closest to the piece's own
+    meaning even with an unrelated piece beside it (spans are aligned, not shifted)."""
+    first = "Ribociclib lowers the white blood cell count, so blood tests are done often."
+    second = "Sourdough bread rises slowly because wild yeast ferments the flour overnight."
+    (result,) = embedder.embed_segmented([[first, second]])
+    own_first, own_second = (np.asarray(v) for v in embedder.embed([first, second]))
+    part_first, part_second = (np.asarray(v) for v in result.parts)
+    assert part_first @ own_first > part_first @ own_second
+    assert part_second @ own_second > part_second @ own_first
+
+
+def test_segmented_marks_pieces_past_the_length_limit(embedder: Embedder) -> None:
+    long_piece = " ".join(["lymphoedema"] * 400)
+    results = embedder.embed_segmented([["Short start.", long_piece, "Never reached."], ["Next."]])
+    assert results[0].parts[0] is not None
+    assert results[0].parts[1] is None and results[0].parts[2] is None
+    assert results[1].parts[0] is not None  # the next group is unaffected

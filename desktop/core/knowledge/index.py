@@ -2,9 +2,10 @@
 
 ``sync`` is a generator that yields progress while it brings the index in line with the packs:
 unchanged sections are left alone, changed ones are re-embedded, removed ones deleted, and a
-changed embedding model rebuilds everything. Each section is written to chroma first and then
-committed to SQLite with its digest, so a crash part-way leaves a section that the next sync
-simply redoes."""
+changed embedding model rebuilds everything. Sections are embedded and written to chroma a few
+at a time (one chroma write per collection per group: its writes cost more than the rows), and
+then each section is committed to SQLite with its digest, so a crash part-way leaves sections
+that the next sync simply redoes (their chroma leftovers are deleted first)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ from typing import Protocol
 from desktop.core.knowledge.chunking import Unit, section_units
 from desktop.core.knowledge.keyword import SCHEMA_VERSION, KeywordStore
 from desktop.core.knowledge.pack import GuidelineSection
+from desktop.core.knowledge.unit_vectors import unit_vectors
 
-EMBED_BATCH = 64
+SECTIONS_PER_PASS = 16  # sections embedded together, so the model's batches stay full
 QUOTABLE = ("sentence", "key_point")  # units an extractive answer may quote
 
 
@@ -104,31 +106,44 @@ class GuidelineIndex:
         total = len(todo)
         if total:
             yield Progress(0, total, f"Indexing {total} guideline sections")
-        for i, section in enumerate(todo, start=1):
-            self._add_section(section)
-            yield Progress(i, total, f"Indexed {section.title}")
+        done = 0
+        for start in range(0, total, SECTIONS_PER_PASS):
+            chunk = [(s, section_units(s)) for s in todo[start : start + SECTIONS_PER_PASS]]
+            vectors = unit_vectors(self.embedder, [(s.title, units) for s, units in chunk])
+            self._write_dense(chunk, vectors)
+            for section, units in chunk:
+                self._write_keywords(section, units)
+                done += 1
+                yield Progress(done, total, f"Indexed {section.title}")
 
-    def _add_section(self, section: GuidelineSection) -> None:
-        self.passages.delete(where={"section": section.key})  # leftovers of a crashed sync
-        self.sentences.delete(where={"section": section.key})
-        units = section_units(section)
-        vectors = self._embed_units(units, section.title)
-        by_kind: dict[bool, list[tuple[Unit, list[float]]]] = {True: [], False: []}
-        for unit, vec in zip(units, vectors, strict=True):
-            by_kind[unit.kind in QUOTABLE].append((unit, vec))
-        for is_sentence, pairs in by_kind.items():
-            if not pairs:
+    def _write_dense(
+        self,
+        chunk: Sequence[tuple[GuidelineSection, Sequence[Unit]]],
+        vectors: dict[str, list[float]],
+    ) -> None:
+        keys = [section.key for section, _ in chunk]
+        leftovers = {"section": {"$in": keys}}  # from a crashed sync
+        self.passages.delete(where=leftovers)
+        self.sentences.delete(where=leftovers)
+        by_kind: dict[bool, list[Unit]] = {True: [], False: []}
+        for _, units in chunk:
+            for unit in units:
+                by_kind[unit.kind in QUOTABLE].append(unit)
+        for is_sentence, group in by_kind.items():
+            if not group:
                 continue
             collection = self.sentences if is_sentence else self.passages
             collection.add(
-                ids=[u.id for u, _ in pairs],
-                embeddings=[v for _, v in pairs],
-                documents=[u.text for u, _ in pairs],
+                ids=[u.id for u in group],
+                embeddings=[vectors[u.id] for u in group],
+                documents=[u.text for u in group],
                 metadatas=[
                     {"section": u.section_key, "kind": u.kind, "position": u.position}
-                    for u, _ in pairs
+                    for u in group
                 ],
             )
+
+    def _write_keywords(self, section: GuidelineSection, units: Sequence[Unit]) -> None:
         questions = " ".join(section.questions)
         tags = " ".join(section.tags)
         rows = [
@@ -136,24 +151,16 @@ class GuidelineIndex:
         ]
         self.keywords.add_section(section.key, section.digest, rows)
 
-    def _embed_units(self, units: Sequence[Unit], title: str) -> list[list[float]]:
-        texts = [u.embedding_text(title) for u in units]
-        out: list[list[float]] = []
-        for start in range(0, len(texts), EMBED_BATCH):
-            out.extend(self.embedder.embed(texts[start : start + EMBED_BATCH]))
-        return out
-
     def dense_search(
         self, vector: Sequence[float], limit: int = 30, sentences: bool = False
     ) -> list[DenseHit]:
         """Nearest passages and questions (or, with ``sentences``, quotable sentences)."""
         collection = self.sentences if sentences else self.passages
-        count = collection.count()
-        if not count:
-            return []
+        # chroma returns what it has when asked for more (and nothing from an empty
+        # collection); counting first cost more than the query itself at 100k entries
         result = collection.query(
             query_embeddings=[list(vector)],
-            n_results=min(limit, count),
+            n_results=limit,
             include=["distances", "metadatas"],
         )
         return [

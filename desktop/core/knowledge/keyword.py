@@ -1,7 +1,14 @@
 """Keyword search with SQLite FTS5 (BM25), plus the index's bookkeeping tables.
 
 User text never reaches FTS5's query syntax: every term is quoted, so input such as
-``"NEAR(``, ``*`` or ``AND OR`` is searched as words and never raises."""
+``"NEAR(``, ``*`` or ``AND OR`` is searched as words and never raises.
+
+BM25 scores every row that matches, so a large index (imported guideline PDFs, a clinic's
+store) would make an OR of common words slow. The search keeps a postings budget: it counts
+each term's matches (stopping at the budget), keeps the rarest terms whose matches fit, and
+when even the rarest term is too common, narrows with an AND of the rarest terms. Dropped
+terms are the common ones, which add least to BM25. The breast-cancer pack alone is far under
+the budget, so every term is used there."""
 
 from __future__ import annotations
 
@@ -11,19 +18,30 @@ from pathlib import Path
 
 from desktop.core.knowledge.text import STOPWORDS, words
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"  # 4: sentence vectors from their passage (late chunking)
 # BM25 column weights: title, body, tags, questions
 _WEIGHTS = (4.0, 1.0, 3.0, 2.0)
+# rows BM25 may score per search (bench/retrieval_scale.py: p95 at 100k chunks)
+POSTINGS_BUDGET = 3000
 
 
-def fts_query(terms: Iterable[str]) -> str:
-    """An FTS5 MATCH expression: the distinct terms, each a quoted string, OR-ed together."""
+def _quoted(terms: Iterable[str]) -> list[str]:
     seen: list[str] = []
     for term in terms:
         clean = term.replace('"', " ").strip()
         if clean and clean not in seen:
             seen.append(clean)
-    return " OR ".join(f'"{t}"' for t in seen)
+    return [f'"{t}"' for t in seen]
+
+
+def fts_query(terms: Iterable[str]) -> str:
+    """An FTS5 MATCH expression: the distinct terms, each a quoted string, OR-ed together."""
+    return " OR ".join(_quoted(terms))
+
+
+def fts_all(terms: Iterable[str]) -> str:
+    """The same, with every term required."""
+    return " AND ".join(_quoted(terms))
 
 
 def query_terms(text: str) -> list[str]:
@@ -33,7 +51,8 @@ def query_terms(text: str) -> list[str]:
 class KeywordStore:
     """The FTS5 table and the section/entry bookkeeping, in one SQLite file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, budget: int = POSTINGS_BUDGET) -> None:
+        self.budget = budget
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(path), check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -88,10 +107,10 @@ class KeywordStore:
 
     def search(self, terms: Iterable[str], limit: int = 30) -> list[tuple[str, str, float]]:
         """(entry_id, section_key, bm25 score; lower is better), best first."""
-        expression = fts_query(terms)
-        if not expression:
-            return []
         try:
+            expression = self._plan(list(terms), self.budget)
+            if not expression:
+                return []
             rows = self.db.execute(
                 "SELECT entry_id, section_key, bm25(passages, 0, 0, ?, ?, ?, ?) AS score "
                 "FROM passages WHERE passages MATCH ? ORDER BY score LIMIT ?",
@@ -100,6 +119,45 @@ class KeywordStore:
         except sqlite3.OperationalError:
             return []  # an expression FTS5 still refuses: treat as no keyword hits
         return [(r[0], r[1], float(r[2])) for r in rows]
+
+    def _matches(self, expression: str, cap: int) -> int:
+        """How many rows match, counting no further than ``cap`` (0 if FTS5 refuses it)."""
+        try:
+            row = self.db.execute(
+                "SELECT count(*) FROM (SELECT rowid FROM passages WHERE passages MATCH ? LIMIT ?)",
+                (expression, cap),
+            ).fetchone()
+        except sqlite3.OperationalError:
+            return 0
+        return int(row[0])
+
+    def _plan(self, terms: list[str], budget: int) -> str:
+        """The MATCH expression within the postings budget (see the module docstring)."""
+        quoted = [t for t in dict.fromkeys(terms) if fts_query([t])]
+        if len(quoted) <= 1:
+            return fts_query(quoted)
+        counted = sorted(
+            (self._matches(fts_query([t]), budget + 1), i, t) for i, t in enumerate(quoted)
+        )
+        present = [(n, t) for n, _, t in counted if n]
+        kept: list[str] = []
+        total = 0
+        for n, term in present:
+            if kept and total + n > budget:
+                break
+            kept.append(term)
+            total += n
+        if total <= budget or len(present) < 2:
+            return fts_query(kept)
+        core = [present[0][1]]  # the rarest term alone is over budget: narrow with AND
+        for _, term in present[1:]:
+            found = self._matches(fts_all([*core, term]), budget + 1)
+            if not found:
+                break
+            core.append(term)
+            if found <= budget:
+                break
+        return fts_all(core)
 
     def close(self) -> None:
         self.db.close()
