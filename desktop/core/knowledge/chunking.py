@@ -34,6 +34,15 @@ class Unit:
         return self.text
 
 
+_KINDS = {"p": "passage", "q": "question", "s": "sentence", "k": "key_point"}
+
+
+def parse_unit_id(entry_id: str) -> tuple[str, str]:
+    """(section key, kind) of a unit id made by ``section_units`` ("pack/section#p3")."""
+    key, _, local = entry_id.rpartition("#")
+    return key, _KINDS.get(local[:1], "passage")
+
+
 def paragraphs(body: str) -> list[str]:
     return [normalise_whitespace(p) for p in body.split("\n\n") if p.strip()]
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from desktop.core.knowledge.chunking import Unit, section_units
+from desktop.core.knowledge.chunking import Unit, parse_unit_id, section_units
 from desktop.core.knowledge.keyword import SCHEMA_VERSION, KeywordStore
 from desktop.core.knowledge.pack import GuidelineSection
 from desktop.core.knowledge.unit_vectors import unit_vectors
@@ -157,17 +157,15 @@ class GuidelineIndex:
         """Nearest passages and questions (or, with ``sentences``, quotable sentences)."""
         collection = self.sentences if sentences else self.passages
         # chroma returns what it has when asked for more (and nothing from an empty
-        # collection); counting first cost more than the query itself at 100k entries
+        # collection); counting first cost more than the search itself at 100k entries
         result = collection.query(
-            query_embeddings=[list(vector)],
-            n_results=limit,
-            include=["distances", "metadatas"],
+            query_embeddings=[list(vector)], n_results=limit, include=["distances"]
         )
+        # the unit id names its section and kind: fetching chroma's metadata would cost
+        # three times the search itself at 100k entries (bench/retrieval_scale.py)
         return [
-            DenseHit(entry_id, str(meta["section"]), str(meta["kind"]), float(dist))
-            for entry_id, meta, dist in zip(
-                result["ids"][0], result["metadatas"][0], result["distances"][0], strict=True
-            )
+            DenseHit(entry_id, *parse_unit_id(entry_id), float(dist))
+            for entry_id, dist in zip(result["ids"][0], result["distances"][0], strict=True)
         ]
 
     def sentence_vectors(self, section_key: str) -> dict[tuple[str, int], list[float]]:
