@@ -68,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     if not os.environ.get("LANTERN_HOME"):
         temp_home = tempfile.mkdtemp(prefix="lantern-self-test-")
         os.environ["LANTERN_HOME"] = temp_home
+        from desktop.prebuilt_index import seed
+
+        seed(Path(temp_home))  # an installed app's bundled index (nothing from source)
     try:
         run(args, started)
     except SelfTestError as exc:
