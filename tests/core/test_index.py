@@ -94,3 +94,54 @@ def test_changed_model_rebuilds(tmp_path: Path, embedder: Embedder) -> None:
     dense, keyword = other.consistency()
     assert dense == keyword
     other.close()
+
+
+class CountingEmbedder:
+    """Counts the texts embedded (segmented passes included)."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.identity = inner.identity
+        self.texts = 0
+
+    def embed(self, texts):
+        self.texts += len(texts)
+        return self.inner.embed(texts)
+
+    def embed_segmented(self, groups):
+        self.texts += len(groups)
+        return self.inner.embed_segmented(groups)
+
+
+def test_a_shared_store_is_not_wiped_or_re_embedded_by_a_new_desktop(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    from desktop.core.knowledge.index import open_chroma
+
+    root = write_pack(tmp_path / "g", SECTIONS)
+    server = open_chroma(tmp_path / "server")  # stands in for a clinic's Chroma server
+    first = CountingEmbedder(embedder)
+    desk_a = GuidelineIndex(tmp_path / "a", first, chroma_client=server)
+    _sync(desk_a, root)
+    assert first.texts > 0
+    entries = desk_a.passages.count() + desk_a.sentences.count()
+
+    second = CountingEmbedder(embedder)
+    desk_b = GuidelineIndex(tmp_path / "b", second, chroma_client=server)
+    progress = _sync(desk_b, root)
+    assert progress[-1].done == 3  # its own keyword rows are built
+    assert second.texts == 0  # nothing embedded: the server had every section
+    assert desk_b.passages.count() + desk_b.sentences.count() == entries
+    dense, keyword = desk_b.consistency()
+    assert dense == keyword
+    hit = desk_a.dense_search(embedder.embed_one("swollen arm"), 3)[0]
+    assert hit.section_key.endswith("lymphedema")  # desktop A still finds it
+
+    path = root / "sections" / "tamoxifen.md"
+    path.write_text(section_text("tamoxifen", "Tamoxifen and clots", "tamoxifen"))
+    _sync(desk_b, root)
+    assert second.texts > 0  # the changed section is embedded once, by whoever sees it first
+    before = second.texts
+    third = CountingEmbedder(embedder)
+    _sync(GuidelineIndex(tmp_path / "c", third, chroma_client=server), root)
+    assert third.texts == 0 and second.texts == before

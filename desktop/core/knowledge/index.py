@@ -5,7 +5,13 @@ unchanged sections are left alone, changed ones are re-embedded, removed ones de
 changed embedding model rebuilds everything. Sections are embedded and written to chroma a few
 at a time (one chroma write per collection per group: its writes cost more than the rows), and
 then each section is committed to SQLite with its digest, so a crash part-way leaves sections
-that the next sync simply redoes (their chroma leftovers are deleted first)."""
+that the next sync simply redoes (their chroma leftovers are deleted first).
+
+With a shared Chroma server (a clinic), each desktop keeps its own keyword store, so a new
+desktop has none: it must not wipe the server, and it need not embed what the server already
+holds. Every chroma entry carries its section's digest and the embedder/schema tag; a desktop
+writes only the sections the server lacks in that exact form, and builds its keyword rows
+locally (no model needed for those)."""
 
 from __future__ import annotations
 
@@ -63,6 +69,7 @@ class GuidelineIndex:
         self.embedder = embedder
         index_dir.mkdir(parents=True, exist_ok=True)
         self.keywords = KeywordStore(index_dir / "keyword.sqlite")
+        self.shared = chroma_client is not None  # a clinic's server, used by other desktops too
         self._client = chroma_client or open_chroma(index_dir / "chroma")
         self._open_collections()
 
@@ -75,7 +82,14 @@ class GuidelineIndex:
             "guideline-sentences", metadata=space, embedding_function=None
         )
 
+    @property
+    def _tag(self) -> str:
+        return f"{self.embedder.identity}/{SCHEMA_VERSION}"
+
     def _reset(self) -> None:
+        if self.shared:  # other desktops use these collections: entries are replaced by section
+            self.keywords.clear()
+            return
         for name in ("guideline-passages", "guideline-sentences"):
             # chroma raises NotFoundError for a missing collection (its type varies by version)
             with contextlib.suppress(Exception):
@@ -109,12 +123,31 @@ class GuidelineIndex:
         done = 0
         for start in range(0, total, SECTIONS_PER_PASS):
             chunk = [(s, section_units(s)) for s in todo[start : start + SECTIONS_PER_PASS]]
-            vectors = unit_vectors(self.embedder, [(s.title, units) for s, units in chunk])
-            self._write_dense(chunk, vectors)
+            missing = self._not_on_server(chunk) if self.shared else chunk
+            if missing:
+                vectors = unit_vectors(self.embedder, [(s.title, u) for s, u in missing])
+                self._write_dense(missing, vectors)
             for section, units in chunk:
                 self._write_keywords(section, units)
                 done += 1
                 yield Progress(done, total, f"Indexed {section.title}")
+
+    def _not_on_server(
+        self, chunk: Sequence[tuple[GuidelineSection, Sequence[Unit]]]
+    ) -> list[tuple[GuidelineSection, Sequence[Unit]]]:
+        """The sections whose current form (digest, embedder, schema) the shared store lacks."""
+        got = self.passages.get(
+            where={
+                "$and": [
+                    {"section": {"$in": [s.key for s, _ in chunk]}},
+                    {"tag": self._tag},
+                ]
+            },
+            include=["metadatas"],
+        )
+        # sentences are written before passages, so a passage entry means the section is whole
+        have = {(m["section"], m.get("digest")) for m in got["metadatas"] or []}
+        return [(s, units) for s, units in chunk if (s.key, s.digest) not in have]
 
     def _write_dense(
         self,
@@ -125,7 +158,8 @@ class GuidelineIndex:
         leftovers = {"section": {"$in": keys}}  # from a crashed sync
         self.passages.delete(where=leftovers)
         self.sentences.delete(where=leftovers)
-        by_kind: dict[bool, list[Unit]] = {True: [], False: []}
+        by_kind: dict[bool, list[Unit]] = {True: [], False: []}  # sentences first
+        digests = {section.key: section.digest for section, _ in chunk}
         for _, units in chunk:
             for unit in units:
                 by_kind[unit.kind in QUOTABLE].append(unit)
@@ -138,7 +172,13 @@ class GuidelineIndex:
                 embeddings=[vectors[u.id] for u in group],
                 documents=[u.text for u in group],
                 metadatas=[
-                    {"section": u.section_key, "kind": u.kind, "position": u.position}
+                    {
+                        "section": u.section_key,
+                        "kind": u.kind,
+                        "position": u.position,
+                        "digest": digests[u.section_key],
+                        "tag": self._tag,
+                    }
                     for u in group
                 ],
             )
