@@ -11,7 +11,6 @@ through the services) and ``settings_save`` (``settings.toml`` and the chosen mo
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -21,7 +20,6 @@ from desktop import offline
 
 offline.apply()
 
-import numpy as np  # noqa: E402
 
 import desktop.settings as app_settings  # noqa: E402
 from desktop.core.answer.engine import AnswerEngine, EngineConfig  # noqa: E402
@@ -34,6 +32,7 @@ from desktop.core.records.keys import PassphraseWrapper  # noqa: E402
 from desktop.core.records.session import PatientSession  # noqa: E402
 from desktop.core.records.vault import Vault, patient_ids  # noqa: E402
 from desktop.services import Services, load_sections  # noqa: E402
+from tests.core.records.helpers import fake_embed  # noqa: E402
 
 PASSPHRASE = "crash trial passphrase"
 CANARY = "WOMBAT-7Q2K9"  # in the record files and the patient's name; never on disk in clear
@@ -51,14 +50,7 @@ class HashEmbedder:
     identity = "crash-trial-hash-64"
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
-        out = []
-        for text in texts:
-            vec = np.zeros(64, dtype=np.float32)
-            for word in text.lower().split():
-                vec[int(hashlib.md5(word.encode()).hexdigest(), 16) % 64] += 1.0
-            norm = float(np.linalg.norm(vec)) or 1.0
-            out.append((vec / norm).tolist())
-        return out
+        return fake_embed(texts)
 
     def embed_one(self, text: str) -> list[float]:
         return self.embed([text])[0]
