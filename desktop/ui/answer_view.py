@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from desktop.core.answer.generated import Draft
 from desktop.core.answer.schema import Answer
+
+if TYPE_CHECKING:
+    from desktop.core.answer.generated import Draft
 
 _MARKER = re.compile(r"(?<!\])\[(\d{1,3})\](?!\()")
 

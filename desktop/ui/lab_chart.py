@@ -6,13 +6,28 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
 
 from desktop.core.records.profile import Profile
 
-pg.setConfigOptions(antialias=True, background="w", foreground="k")
+if TYPE_CHECKING:
+    import pyqtgraph as pg
+
+_pg: Any = None
+
+
+def _pyqtgraph() -> Any:
+    """pyqtgraph, imported when the first chart is drawn: importing it takes about a third of
+    the time to the window shown (bench/startup.py), and most starts show no chart."""
+    global _pg
+    if _pg is None:
+        import pyqtgraph
+
+        pyqtgraph.setConfigOptions(antialias=True, background="w", foreground="k")
+        _pg = pyqtgraph
+    return _pg
 
 
 @dataclass
@@ -78,16 +93,13 @@ class LabChart(QWidget):
         super().__init__(parent)
         self.selector = QComboBox()
         self.selector.setAccessibleName("Lab test to chart")
-        self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
-        self.plot.setAccessibleName("Lab trend chart")
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.plot: pg.PlotWidget | None = None  # made when there is something to draw
         self.empty = QLabel("No dated lab values in these records yet.")
         self.empty.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.selector)
-        layout.addWidget(self.plot, 1)
-        layout.addWidget(self.empty)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addWidget(self.selector)
+        self._layout.addWidget(self.empty)
         self._series: dict[str, Series] = {}
         self.curve: pg.PlotDataItem | None = None
         self.range_band: pg.LinearRegionItem | None = None
@@ -105,19 +117,29 @@ class LabChart(QWidget):
         self.selector.addItems(names)
         self.selector.blockSignals(False)
         has_data = bool(names)
+        if has_data and self.plot is None:
+            pg = _pyqtgraph()
+            self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
+            self.plot.setAccessibleName("Lab trend chart")
+            self.plot.showGrid(x=True, y=True, alpha=0.2)
+            self._layout.insertWidget(1, self.plot, 1)
         self.selector.setVisible(has_data)
-        self.plot.setVisible(has_data)
+        if self.plot is not None:
+            self.plot.setVisible(has_data)
         self.empty.setVisible(not has_data)
         if current in self._series:
             self.selector.setCurrentText(current)
         self.show_test(self.selector.currentText())
 
     def show_test(self, test: str) -> None:
-        self.plot.clear()
         self.curve, self.range_band, self.marker_lines = None, None, []
         series = self._series.get(test)
+        if self.plot is None:
+            return
+        self.plot.clear()
         if series is None:
             return
+        pg = _pyqtgraph()
         xs = [p[0] for p in series.points]
         ys = [p[1] for p in series.points]
         if series.ref_low is not None and series.ref_high is not None:

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.answer.generated import Draft
 from desktop.core.answer.schema import DISCLAIMER, Answer
 from desktop.core.knowledge.index import Progress
 from desktop.settings import Settings
@@ -312,6 +311,8 @@ class MainWindow(QMainWindow):
     def _on_answer(self, item: object) -> None:
         if self.sender() is not self._answer_worker:
             return
+        from desktop.core.answer.generated import Draft  # loaded by the engine by now
+
         if isinstance(item, Draft):
             self.answer_view.show_draft(item)
             self.progress.setFormat("Writing the answer…")

@@ -23,9 +23,8 @@ PACKAGING = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PACKAGING))  # a script, not imported by tests: packaging/ first is fine
 
 import app_meta  # noqa: E402
-from icons import render_icons  # noqa: E402
-
 import build  # noqa: E402  (packaging/build.py: index, PyInstaller install)
+from icons import render_icons  # noqa: E402
 
 REPO = PACKAGING.parent
 WORK = REPO / "build" / "macos"

@@ -36,6 +36,9 @@ SCOPE_FLOOR = 0.32
 SCOPE_SIMILARITY = 0.40
 
 
+PERSONAL_DEPTH = 20  # candidate sections beyond the answer's own, with a patient
+
+
 class QuestionError(ValueError):
     """A question that cannot be asked (empty)."""
 
@@ -85,8 +88,13 @@ class AnswerEngine:
             return
         summary = "\n".join(personal.profile.summary()) if personal is not None else ""
         yield from generated.generate(
-            answer, hits, generator, self.index.embedder.embed,
-            profile_summary=summary, max_tokens=max_tokens, cancel=cancel,
+            answer,
+            hits,
+            generator,
+            self.index.embedder.embed,
+            profile_summary=summary,
+            max_tokens=max_tokens,
+            cancel=cancel,
         )
 
     def ask(self, question: str, personal: PersonalContext | None = None) -> Answer:
@@ -110,9 +118,11 @@ class AnswerEngine:
         if out_of_scope_by_rule(text):
             return self._out_of_scope(text, urgent, start), []
         query = normalise(text)
+        # with her profile, look deeper for sections on her own treatment to offer as related
+        # questions (the profile boost only reorders what retrieval found)
         retrieval = self.retriever.search(
             query,
-            limit=self.config.top_sections + (12 if personal is not None else 5),
+            limit=self.config.top_sections + (PERSONAL_DEPTH if personal is not None else 5),
             boost=personal.boost if personal is not None else None,
         )
         top = retrieval.hits[0] if retrieval.hits else None
