@@ -18,7 +18,7 @@ from pathlib import Path
 
 from desktop.core.knowledge.text import STOPWORDS, words
 
-SCHEMA_VERSION = "4"  # 4: sentence vectors from their passage (late chunking)
+SCHEMA_VERSION = "5"  # 4: late-chunked sentence vectors; 5: wider HNSW search
 # BM25 column weights: title, body, tags, questions
 _WEIGHTS = (4.0, 1.0, 3.0, 2.0)
 # rows BM25 may score per search (bench/retrieval_scale.py: p95 at 100k chunks)
