@@ -23,10 +23,9 @@ from desktop.core.embed import Embedder, embedding_spec
 from desktop.core.knowledge.chroma_store import (
     ChromaServerUnavailable,
     check_server,
-    open_embedded,
     open_server,
 )
-from desktop.core.knowledge.index import GuidelineIndex
+from desktop.core.knowledge.index import GuidelineIndex, open_chroma
 from desktop.core.knowledge.pack import load_pack
 from desktop.core.knowledge.retrieve import Retriever
 from desktop.resources import guidelines_dir
@@ -117,7 +116,7 @@ def test_server_store_gives_the_same_retrieval_as_embedded(
     embedder = Embedder(embedding_spec())
     cached = CachedEmbedder(embedder)
     stores = {
-        "embedded": open_embedded(tmp_path / "embedded" / "chroma"),
+        "embedded": open_chroma(tmp_path / "embedded" / "chroma"),
         "server": open_server(chroma_server),
     }
     indexes = {

@@ -205,10 +205,12 @@ class Embedder:
         with self._lock:
             model = self._per_token_model()
             sequences: list[tuple[list[int], list[tuple[int, int] | None]]] = []
-            limit = self.spec.max_tokens - 1  # room for [SEP]
-            cls, sep = model.token_bos(), 102 if model.token_eos() < 0 else model.token_eos()
+            # the same framing ``embed`` gives a text ([CLS] ... [SEP] for BERT models)
+            framing = model.tokenize(b"", add_bos=True)
+            head, tail = framing[:1], framing[1:]
+            limit = self.spec.max_tokens - len(tail)
             for pieces in groups:
-                tokens = [cls]
+                tokens = list(head)
                 spans: list[tuple[int, int] | None] = []
                 for piece in pieces:
                     ids = model.tokenize(piece.encode("utf-8"), add_bos=False) if piece else []
@@ -219,7 +221,7 @@ class Embedder:
                         continue
                     spans.append((len(tokens), len(tokens) + len(ids)))
                     tokens.extend(ids)
-                tokens.append(sep)
+                tokens.extend(tail)
                 sequences.append((tokens, spans))
             return [
                 self._pool(vectors, spans)

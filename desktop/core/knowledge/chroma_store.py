@@ -1,18 +1,18 @@
-"""Where the guideline vectors live: chroma embedded in the data folder (the default), or a
-clinic's Chroma server (``chroma_server_url``; see docs/clinic.md).
+"""A clinic's Chroma server as the guideline vector store (``chroma_server_url``; see
+docs/clinic.md). Without the setting the store is chroma embedded in the data folder
+(``desktop.core.knowledge.index.open_chroma``).
 
 Only guideline material (public text and its vectors) ever goes to the server; records never
-do. The SQLite FTS5 keyword store stays on each desktop either way. Telemetry is off in both
-cases. The server client never takes a proxy from the environment, so the address in the
-setting is the only place it connects to, and every request has a bounded connect timeout so
-a server that is down gives a clear message instead of a hang."""
+do. The SQLite FTS5 keyword store stays on each desktop either way. Telemetry is off. The
+server client never takes a proxy from the environment, so the address in the setting is the
+only place it connects to, and every request has a bounded connect timeout so a server that
+is down gives a clear message instead of a hang."""
 
 from __future__ import annotations
 
 import contextlib
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -55,13 +55,6 @@ def _no_proxy_sessions() -> Iterator[None]:
             yield
         finally:
             fastapi.httpx = saved
-
-
-def open_embedded(path: Path):  # -> chromadb.ClientAPI
-    """The embedded store in ``path`` (the data folder's index), telemetry off."""
-    from desktop.core.knowledge.index import open_chroma
-
-    return open_chroma(path)
 
 
 def _base_url(host: str, port: int, tls: bool) -> str:
@@ -128,8 +121,3 @@ def open_server(url: str):  # -> chromadb.ClientAPI
             "does not know; clear chroma_server_url in settings.toml"
         )
     return client
-
-
-def open_store(server_url: str, embedded_path: Path):  # -> chromadb.ClientAPI
-    """The server's client when ``server_url`` is set, else the embedded store."""
-    return open_server(server_url) if server_url else open_embedded(embedded_path)

@@ -133,11 +133,11 @@ class KeywordStore:
 
     def _plan(self, terms: list[str], budget: int) -> str:
         """The MATCH expression within the postings budget (see the module docstring)."""
-        quoted = [t for t in dict.fromkeys(terms) if fts_query([t])]
-        if len(quoted) <= 1:
-            return fts_query(quoted)
+        distinct = [t for t in dict.fromkeys(terms) if fts_query([t])]
+        if len(distinct) <= 1:
+            return fts_query(distinct)
         counted = sorted(
-            (self._matches(fts_query([t]), budget + 1), i, t) for i, t in enumerate(quoted)
+            (self._matches(fts_query([t]), budget + 1), i, t) for i, t in enumerate(distinct)
         )
         present = [(n, t) for n, _, t in counted if n]
         kept: list[str] = []
