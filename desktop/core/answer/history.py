@@ -103,25 +103,57 @@ class MemoryHistory:
             self._entries.clear()
 
 
+def _parse_line(line: bytes) -> HistoryEntry | None:
+    try:
+        return HistoryEntry(**json.loads(line.decode("utf-8")))
+    except (ValueError, TypeError):  # UnicodeDecodeError is a ValueError
+        return None
+
+
 class FileHistory(MemoryHistory):
-    """The opt-in history without a patient: JSON Lines in the data folder."""
+    """The opt-in history without a patient: JSON Lines in the data folder.
+
+    A process killed mid-append leaves a torn last line (no newline, perhaps half a UTF-8
+    character). Opening the file cuts that tail off (unless it is a whole entry that only
+    lacks its newline, which gets one), and every append starts on a fresh line, so the next
+    entry is never glued onto a torn one. Damaged lines elsewhere are skipped."""
 
     def __init__(self, path: Path) -> None:
         super().__init__()
         self.path = path
-        if path.is_file():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                try:
-                    raw = json.loads(line)
-                    self._entries.append(HistoryEntry(**raw))
-                except (ValueError, TypeError):
-                    continue  # a damaged line is skipped, the rest still loads
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return
+        lines = data.split(b"\n")
+        tail = lines.pop()  # b"" when the file ends with a newline
+        for line in lines:
+            entry = _parse_line(line)
+            if entry is not None:
+                self._entries.append(entry)
+        if tail:
+            self._repair_tail(len(data) - len(tail), _parse_line(tail))
+
+    def _repair_tail(self, end_of_whole_lines: int, last: HistoryEntry | None) -> None:
+        with self.path.open("r+b") as fh:
+            if last is not None:  # complete but for its newline
+                self._entries.append(last)
+                fh.seek(0, 2)
+                fh.write(b"\n")
+            else:
+                fh.truncate(end_of_whole_lines)
 
     def add(self, answer: Answer) -> HistoryEntry:
         entry = super().add(answer)
+        line = (json.dumps(entry.__dict__, ensure_ascii=False) + "\n").encode("utf-8")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(entry.__dict__, ensure_ascii=False) + "\n")
+        with self.path.open("a+b") as fh:
+            fh.seek(0, 2)
+            if fh.tell():  # another process may have been killed mid-line since we opened
+                fh.seek(-1, 2)
+                if fh.read(1) != b"\n":
+                    line = b"\n" + line
+            fh.write(line)  # appends go to the end whatever the position
         return entry
 
     def clear(self) -> None:
