@@ -3,7 +3,10 @@
 Each opens what the operation left behind, finishes what the app finishes on start (the index
 sync, the profile), checks it (the vault opens with the passphrase; every listed document
 decrypts with its pages, facts and search passages; no orphan blobs; acknowledged edits kept;
-chroma and FTS hold the packs' passage ids; settings load) and then imports again."""
+chroma and FTS hold the packs' passage ids; settings load; every acknowledged vault and
+history entry is there) and then imports again. Before any of it, the driver runs the start's
+sweep of the data folder; afterwards none of our temp files, build folders or headerless
+vault folders may be left (``leftovers``)."""
 
 from __future__ import annotations
 
@@ -19,17 +22,22 @@ offline.apply()
 
 
 import desktop.settings as app_settings  # noqa: E402
+from desktop.core.answer.history import FileHistory  # noqa: E402
+from desktop.core.answer.schema import Answer  # noqa: E402
+from desktop.core.files import is_temp_name  # noqa: E402
 from desktop.core.knowledge.chunking import section_units  # noqa: E402
 from desktop.core.knowledge.index import QUOTABLE, GuidelineIndex  # noqa: E402
 from desktop.core.knowledge.pdf_import import ImportStore  # noqa: E402
 from desktop.core.llm.store import ModelStore  # noqa: E402
 from desktop.core.records import importer, profile  # noqa: E402
+from desktop.core.records.keys import PassphraseWrapper  # noqa: E402
 from desktop.core.records.session import PatientSession  # noqa: E402
-from desktop.core.records.vault import patient_ids  # noqa: E402
+from desktop.core.records.vault import PATIENT_ID, Vault, patient_ids, vaults_dir  # noqa: E402
 from desktop.services import load_sections  # noqa: E402
 from tests.hardening.crash_ops import (  # noqa: E402
     CANARY,
     EDITS,
+    PASSPHRASE,
     PATIENT,
     Ctx,
     _drain,
@@ -38,12 +46,28 @@ from tests.hardening.crash_ops import (  # noqa: E402
     _index,
     _services,
     _session,
+    history_question,
     make_embedder,
+    vault_name,
 )
 
 
 def leftover_temp_files(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*.tmp"))
+
+
+def leftovers(root: Path) -> list[str]:
+    """What a crash left that the next start should have cleared: our temp files anywhere,
+    and in the vaults folder anything but complete patient-id folders."""
+    found = [str(p.relative_to(root)) for p in root.rglob("*") if is_temp_name(p.name)]
+    vaults = vaults_dir(root)
+    if vaults.is_dir():
+        found += [
+            str(p.relative_to(root))
+            for p in vaults.iterdir()
+            if not (PATIENT_ID.match(p.name) and (p / "vault.json").is_file())
+        ]
+    return sorted(found)
 
 
 def plaintext_hits(roots: Sequence[Path], needle: str = CANARY) -> list[str]:
@@ -251,6 +275,63 @@ def check_settings_save(ctx: Ctx, problems: list[str], facts: dict) -> None:
     app_settings.load_settings({"LANTERN_HOME": str(ctx.home)})
 
 
+def check_vault_create(ctx: Ctx, problems: list[str], facts: dict) -> None:
+    acked = ctx.acknowledged()
+    facts["creates_acknowledged"] = acked + 1
+    wrapper = PassphraseWrapper(PASSPHRASE)
+    listed: dict[int, str] = {}
+    for patient_id in patient_ids(ctx.home):  # the listing cleans up after the crash
+        try:
+            vault = Vault.open(ctx.home, patient_id, wrapper)
+        except Exception as exc:
+            problems.append(f"a listed vault does not open: {type(exc).__name__}: {exc}")
+            continue
+        listed[int(vault.display_name.rsplit(" ", 1)[1])] = patient_id
+        vault.close()
+    # vault j is destroyed once vault j+1 is made, for even j: in the step after the last
+    # acknowledged one, vault acked+1 may be made and (for even acked) vault acked destroyed
+    in_flight = {acked + 1} | ({acked} if acked % 2 == 0 and acked >= 0 else set())
+    required = {j for j in range(acked + 1) if j % 2 or j + 1 > acked} - in_flight
+    facts["vaults_after_crash"] = len(listed)
+    if not required <= listed.keys():
+        problems.append(f"acknowledged vaults lost: {sorted(required - listed.keys())}")
+    if not listed.keys() <= required | in_flight:
+        problems.append(f"vaults that should not exist: {sorted(listed.keys() - required)}")
+    again = Vault.create(ctx.home, vault_name(99), wrapper)  # creating works again
+    again.close()
+    if again.patient_id not in patient_ids(ctx.home):
+        problems.append("a vault created after the crash is not listed")
+
+
+def check_history_append(ctx: Ctx, problems: list[str], facts: dict) -> None:
+    acked = ctx.acknowledged()
+    facts["appends_acknowledged"] = acked + 1
+    path = ctx.home / "history.jsonl"
+    data = path.read_bytes() if path.is_file() else b""
+    facts["torn_tail"] = bool(data) and not data.endswith(b"\n")
+    history = FileHistory(path)
+    got = {e.question for e in history.entries()}
+    want = {history_question(i) for i in range(acked + 1)}
+    if not want <= got:
+        problems.append(f"acknowledged history entries lost: {len(want - got)}")
+    if not got <= want | {history_question(acked + 1)}:
+        problems.append(f"history entries that were never added: {len(got - want)}")
+    history.add(Answer(question="after the crash"))
+    lines = path.read_bytes().split(b"\n")
+    if lines[-1] != b"":
+        problems.append("history.jsonl does not end with a whole line")
+    bad = 0
+    for line in lines[:-1]:
+        try:
+            json.loads(line)
+        except ValueError:
+            bad += 1
+    if bad:
+        problems.append(f"history.jsonl keeps {bad} torn line(s) after the next start")
+    if "after the crash" not in {e.question for e in FileHistory(path).entries()}:
+        problems.append("the entry added after the crash is lost")
+
+
 CHECKS: dict[str, Callable[[Ctx, list[str], dict], None]] = {
     "record_import": check_record_import,
     "profile_edit": check_profile_edit,
@@ -258,4 +339,6 @@ CHECKS: dict[str, Callable[[Ctx, list[str], dict], None]] = {
     "index_update": lambda c, p, f: check_index_sync(c, p, f, "index_update"),
     "guideline_import": check_guideline_import,
     "settings_save": check_settings_save,
+    "vault_create": check_vault_create,
+    "history_append": check_history_append,
 }

@@ -10,7 +10,9 @@ once, then reads one JSON request per line on stdin and answers one JSON line on
   "status": int}``.
 * ``{"check": op, ...}`` forks a fresh child as "the next start": it opens what the operation
   left behind, finishes what the app finishes on start (the index sync, the profile), checks
-  it, then re-imports. Answer: ``{"problems": [...], "facts": {...}}``.
+  it, then re-imports. Answer: ``{"problems": [...], "facts": {...}}``. Like the app's start
+  it first sweeps the data folder (``desktop.core.files.sweep_data_folder``), and it reports
+  as a problem any of our temp files or unfinished vault folders still there at the end.
 
 Forking keeps a trial short (the imports take 1-4 seconds on this machine); the server
 never opens a store, a model or a thread before it forks (llama.cpp's OpenMP pool and
@@ -40,7 +42,13 @@ offline.apply()
 import chromadb  # noqa: E402  (imported once here: GuidelineIndex imports it lazily)
 import chromadb.config  # noqa: E402, F401
 
-from tests.hardening.crash_checks import CHECKS, leftover_temp_files, plaintext_hits  # noqa: E402
+from desktop.core.files import sweep_data_folder  # noqa: E402
+from tests.hardening.crash_checks import (  # noqa: E402
+    CHECKS,
+    leftover_temp_files,
+    leftovers,
+    plaintext_hits,
+)
 from tests.hardening.crash_ops import CHILD_LIMIT, OPS, Ctx  # noqa: E402
 
 
@@ -95,8 +103,12 @@ def check(request: dict) -> dict:
         facts: dict = {}
         try:
             ctx = _child_setup(request)
+            facts["swept"] = sweep_data_folder(ctx.home)  # what the app does first on start
             CHECKS[request["check"]](ctx, problems, facts)
             facts["leftover_tmp"] = leftover_temp_files(ctx.home)
+            left = leftovers(ctx.home)
+            if left:
+                problems.append(f"left behind after the next start: {left}")
             hits = plaintext_hits([ctx.home, Path(request["tmp"])])
             if hits:
                 problems.append(f"record plaintext on disk in {len(hits)} file(s): {hits}")

@@ -7,7 +7,11 @@ Operations: ``record_import`` (a passphrase vault created, three documents impor
 search and profile), ``profile_edit`` (corrections and added facts, each acknowledged in a
 file after it returned), ``index_build`` and ``index_update`` (guideline index sync from
 nothing, and from pack v1 to v2), ``guideline_import`` (a guideline PDF imported and indexed
-through the services) and ``settings_save`` (``settings.toml`` and the chosen model)."""
+through the services), ``settings_save`` (``settings.toml`` and the chosen model),
+``vault_create`` (passphrase vaults created, every second one's predecessor destroyed) and
+``history_append`` (answers appended to the opt-in ``history.jsonl``; each is made about
+``HISTORY_BODY`` characters long so a kill can land inside the append's write, which for a
+real answer of a few kilobytes is a rare moment)."""
 
 from __future__ import annotations
 
@@ -23,6 +27,8 @@ offline.apply()
 
 import desktop.settings as app_settings  # noqa: E402
 from desktop.core.answer.engine import AnswerEngine, EngineConfig  # noqa: E402
+from desktop.core.answer.history import FileHistory  # noqa: E402
+from desktop.core.answer.schema import Answer, Section  # noqa: E402
 from desktop.core.knowledge.index import GuidelineIndex  # noqa: E402
 from desktop.core.knowledge.pdf_import import ImportedDocument  # noqa: E402
 from desktop.core.knowledge.retrieve import Retriever  # noqa: E402
@@ -30,7 +36,7 @@ from desktop.core.llm.store import ModelStore  # noqa: E402
 from desktop.core.records import importer  # noqa: E402
 from desktop.core.records.keys import PassphraseWrapper  # noqa: E402
 from desktop.core.records.session import PatientSession  # noqa: E402
-from desktop.core.records.vault import Vault, patient_ids  # noqa: E402
+from desktop.core.records.vault import Vault, destroy, patient_ids  # noqa: E402
 from desktop.services import Services, load_sections  # noqa: E402
 from tests.core.records.helpers import fake_embed  # noqa: E402
 
@@ -39,6 +45,9 @@ CANARY = "WOMBAT-7Q2K9"  # in the record files and the patient's name; never on 
 PATIENT = f"Jane {CANARY}"
 EDITS = 40  # profile edits per profile_edit run
 SAVES = 60  # settings saves per settings_save run
+CREATES = 6  # vaults created per vault_create run (each costs a scrypt key derivation)
+APPENDS = 24  # answers appended per history_append run
+HISTORY_BODY = 400_000  # characters per appended answer
 ACK = "acknowledged.txt"  # indices of edits/saves that returned, one per line
 CHILD_LIMIT = 120.0  # seconds a child may run before the server calls it hung
 GUIDE_TITLE = "Crash trial guide"
@@ -186,6 +195,35 @@ def op_settings_save(ctx: Ctx) -> None:
         ctx.ack(i)
 
 
+def vault_name(i: int) -> str:
+    return f"{PATIENT} {i}"
+
+
+def op_vault_create(ctx: Ctx) -> None:
+    """Create vault i, and after each odd i destroy vault i-1; acknowledge i after both."""
+    wrapper = PassphraseWrapper(PASSPHRASE)
+    made: dict[int, str] = {}
+    for i in range(CREATES):
+        vault = Vault.create(ctx.home, vault_name(i), wrapper)
+        made[i] = vault.patient_id
+        vault.close()
+        if i % 2:
+            destroy(ctx.home, made.pop(i - 1), wrapper)
+        ctx.ack(i)
+
+
+def history_question(i: int) -> str:
+    return f"crash question {i}: qu'est-ce que la ménopause ?"  # non-ASCII: torn characters
+
+
+def op_history_append(ctx: Ctx) -> None:
+    history = FileHistory(ctx.home / "history.jsonl")
+    body = ("Hot flushes é " * (HISTORY_BODY // 14 + 1))[:HISTORY_BODY]
+    for i in range(APPENDS):
+        history.add(Answer(question=history_question(i), sections=[Section("In short", body)]))
+        ctx.ack(i)
+
+
 OPS: dict[str, Callable[[Ctx], None]] = {
     "record_import": op_record_import,
     "profile_edit": op_profile_edit,
@@ -193,4 +231,6 @@ OPS: dict[str, Callable[[Ctx], None]] = {
     "index_update": lambda ctx: op_index_sync(ctx, "index_update"),
     "guideline_import": op_guideline_import,
     "settings_save": op_settings_save,
+    "vault_create": op_vault_create,
+    "history_append": op_history_append,
 }

@@ -1,15 +1,17 @@
 """Crash recovery: SIGKILL at seeded random moments during record import, profile edits,
 guideline index sync (from nothing and from one pack version to the next), guideline PDF
-import and settings saves; after each kill the next start must open the vault, list no
-half-imported document, keep chroma and FTS in step, load the settings and import again.
+import, settings saves, vault creation and deletion, and history appends; after each kill
+the next start must open the vault, list no half-imported document, keep chroma and FTS in
+step, load the settings, keep every acknowledged vault and history entry, leave none of our
+temp files or half-made vault folders, and import again.
 
 The operations run in children of a fork server (``tests/hardening/crash_driver.py``, which
 explains why). Each operation is run once to completion first: that run is checked too, gives
 the template data folder for the operations that need one, and measures how long the
 operation takes; each trial then kills it after a seeded fraction of that time (a trial that
 finishes first shortens the time the next ones aim at).
-``LANTERN_CRASH_TRIALS`` sets the number of trials (default 30, spread over the six operations,
-fewer for the three that start chroma);
+``LANTERN_CRASH_TRIALS`` sets the number of trials (default 30, spread over the eight
+operations, fewer for the three that start chroma and the two added for crash leftovers);
 ``LANTERN_CRASH_SEED`` the seed."""
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ WEIGHTS = {
     "index_build": 3,
     "index_update": 3,
     "guideline_import": 3,
+    "vault_create": 3,
+    "history_append": 3,
 }
 PER_OP = {op: max(1, math.ceil(TRIALS * w / sum(WEIGHTS.values()))) for op, w in WEIGHTS.items()}
 # operation -> (the template it starts from, or None for an empty data folder)
@@ -56,6 +60,8 @@ STARTS = {
     "profile_edit": "record_import",
     "index_update": "index_build",
     "guideline_import": "index_build",
+    "vault_create": None,
+    "history_append": None,
 }
 
 
@@ -143,9 +149,12 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
             for op in OPS
         }
         leftovers = sorted({t for r in lab.results for t in r["facts"].get("leftover_tmp", [])})
+        swept = sum(r["facts"].get("swept", 0) for r in lab.results)
+        torn = sum(bool(r["facts"].get("torn_tail")) for r in lab.results)
         print(
-            f"\ncrash trials (seed {SEED}): {json.dumps(summary)}; leftover temp files: "
-            f"{len(leftovers)} {leftovers[:5]}"
+            f"\ncrash trials (seed {SEED}): {json.dumps(summary)}; temp files swept at the next "
+            f"start: {swept}; left (other stores' own): {len(leftovers)} {leftovers[:5]}; "
+            f"torn history tails: {torn}"
         )
 
 
