@@ -158,6 +158,37 @@ ADVERSARIAL = [
     _run("Hemoglobin 12.1 g/dL (12.0-15.5) L\n"),
     _run("not ") + "metastatic",
 ]
-# Known to take quadratic time in the record extractors (about 200 s at 60,000 characters):
-# run only with LANTERN_HARDENING_LONG=1, expected to fail until fixed.
-SLOW_FOR_EXTRACTORS = [_run("ribociclib reduced to "), _run("BRCA1 ") + "pathogenic"]
+# Repeated clinical tokens for the record extractors: each once took time quadratic in the
+# page's length (a rule that, for every mention, re-read the whole sentence or line: cues,
+# dates, negation, the page's germline/tumour words, the heading above a table row).
+# "ribociclib reduced to " took 64 s and "BRCA1 ... pathogenic" 110 s at 60,000 characters.
+RECORD_TOKENS = [
+    ("", "ribociclib reduced to ", ""),
+    ("", "BRCA1 ", "pathogenic"),
+    ("", "BRCA1 pathogenic ", ""),
+    ("", "ERBB2 positive ", ""),
+    ("Variants of uncertain significance:\n", "PIK3CA H1047R\n", ""),
+    ("", "PIK3CA H1047R; ", ""),
+    ("", "letrozole ", ""),
+    ("", "letrozole and ", ""),
+    ("", "started letrozole 2.5 mg daily ", ""),
+    ("", "ribociclib 2024-01-01 ", ""),
+    ("", "mastectomy ", ""),
+    ("", "mastectomy 2024-01-01 ", ""),
+    ("", "bone metastases ", ""),
+    ("", "postmenopausal ", ""),
+    ("", "after menopause ", ""),
+    ("", "DCIS ", ""),
+    ("", "Hemoglobin 12 g/dL ", ""),
+    ("", "ANC 0.9 ", ""),
+    ("", "ANC today 0.9 (low) ", ""),
+    ("", "Hemoglobin 2024-01-01 ", ""),
+    ("", "ER positive ", ""),
+    ("", "Grade 3 ", ""),
+    ("", "T2N1M0 ", ""),
+    ("", "2024-01-01 ", ""),
+]
+# for make test (20,000 characters; 50,000 in a long run)
+ADVERSARIAL_RECORDS = [head + _run(token) + tail for head, token, tail in RECORD_TOKENS]
+# LANTERN_HARDENING_LONG=1 only: the same at 60,000 characters
+LONG_RECORDS = [head + _run(token, 60_000) + tail for head, token, tail in RECORD_TOKENS]

@@ -6,19 +6,23 @@ from __future__ import annotations
 
 import datetime
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
 from desktop.core.records.dates import find_dates
 from desktop.core.records.facts import (
     FAMILY,
     HEDGE,
+    CueFinder,
     Fact,
+    Spans,
     evidence,
-    nearest_cue,
     negated_before,
     section_at,
     section_classes,
     sentences,
+    window_after,
+    window_before,
 )
 from desktop.core.records.vocabulary import NOT_A_SITE, PROCEDURES, SITES
 
@@ -41,13 +45,13 @@ _IMAGING_REGION = re.compile(r"(?:abdomen|chest|thorax)\s*(?:/|,|and)\s*$", re.I
 
 
 def _clause_after(sentence: str, pos: int) -> str:
-    tail = sentence[pos:]
+    tail = window_after(sentence, pos)
     cut = re.search(r",|\band\b|\bwith\b|\bbut\b|\bwhich\b", tail)
     return tail[: cut.start()] if cut else tail
 
 
 def _until_conjunction(sentence: str, pos: int) -> str:
-    tail = sentence[pos:]
+    tail = window_after(sentence, pos)
     cut = re.search(r"\band\b|\bbut\b|\bwhile\b|\bwhereas\b", tail)
     return tail[: cut.start()] if cut else tail
 
@@ -63,9 +67,10 @@ def metastatic_sites(doc: str, page: int, text: str, flat: str) -> Iterator[Fact
         for m in _SITE_RE.finditer(sentence):
             if NOT_A_SITE.match(sentence, m.end()):
                 continue
-            if _IMAGING_REGION.search(sentence[: m.start()]):
+            # the clause before the site, read back at most a few hundred characters
+            before = window_before(sentence, m.start())
+            if _IMAGING_REGION.search(before):
                 continue  # "CT chest/abdomen/pelvis" names a scan, not a site
-            before = sentence[: m.start()]
             if negated_before(before) or _POST_NEG.search(_clause_after(sentence, m.end())):
                 continue
             if HEDGE.search(before[-40:]) or HEDGE.search(_until_conjunction(sentence, m.end())):
@@ -119,14 +124,16 @@ def menopausal_status(
     doc: str, page: int, text: str, flat: str, doc_date: str | None
 ) -> Iterator[Fact]:
     for m in _MENO.finditer(flat):
-        line_start = flat.rfind("\n", 0, m.start()) + 1
-        if _MENO_NOT.search(flat[line_start : m.start()]) or _MENO_GENERIC.match(flat, m.end()):
+        line_start = flat.rfind("\n", max(0, m.start() - 40), m.start()) + 1
+        # _MENO_NOT ends the text it reads and spans at most ~25 characters
+        lo = max(line_start, m.start() - 40)
+        if _MENO_NOT.search(flat, lo, m.start()) or _MENO_GENERIC.match(flat, m.end()):
             continue
         value = f"{m.group(1).lower()}menopausal"
         yield Fact("menopausal_status", value, evidence(doc, page, text, *m.span()))
     for m in _MENOPAUSE_REACHED.finditer(flat):
-        line_start = flat.rfind("\n", 0, m.start()) + 1
-        if negated_before(flat[line_start : m.start()]):
+        line_start = flat.rfind("\n", max(0, m.start() - 400), m.start()) + 1
+        if negated_before(window_before(flat, m.start(), start=line_start)):
             continue
         yield Fact("menopausal_status", "postmenopausal", evidence(doc, page, text, *m.span()))
     for m in _LMP.finditer(flat):
@@ -164,13 +171,27 @@ _PROC_CUES = {
 }
 
 
-def _nearest_date(sentence: str, start: int, end: int) -> str | None:
-    best = None
-    for d_start, d_end, iso in find_dates(sentence):
-        dist = start - d_end if d_end <= start else d_start - end
-        if 0 <= dist <= 50 and (best is None or dist < best[0]):
-            best = (dist, iso)
-    return best[1] if best else None
+class _Dates:
+    """The dates of one sentence, found once, for the date nearest each mention."""
+
+    def __init__(self, sentence: str) -> None:
+        self._found = list(find_dates(sentence))  # in order; their starts and ends ascend
+        self._starts = [d[0] for d in self._found]
+        self._ends = [d[1] for d in self._found]
+
+    def nearest(self, start: int, end: int, reach: int = 50) -> str | None:
+        """The date within ``reach`` characters before or after ``start:end`` (the first
+        found of the nearest)."""
+        best = None
+        lo, hi = bisect_left(self._ends, start - reach), bisect_right(self._ends, start)
+        hits = list(range(lo, hi))
+        hits += range(bisect_left(self._starts, end), bisect_right(self._starts, end + reach))
+        for i in sorted(set(hits)):
+            d_start, d_end, iso = self._found[i]
+            dist = start - d_end if d_end <= start else d_start - end
+            if 0 <= dist <= reach and (best is None or dist < best[0]):
+                best = (dist, iso)
+        return best[1] if best else None
 
 
 def procedures(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
@@ -180,22 +201,25 @@ def procedures(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
         section = section_at(sections, s_start)
         if section == "family" or FAMILY.search(sentence):
             continue
-        taken: list[tuple[int, int]] = []
+        taken = Spans()
+        cues: CueFinder | None = None
+        dates: _Dates | None = None
         for label, pattern in _PROC_RE:
             for m in pattern.finditer(sentence):
-                if any(a < m.end() and m.start() < b for a, b in taken):
+                if not taken.take(*m.span()):
                     continue
-                taken.append(m.span())
-                status = nearest_cue(sentence, m.start(), m.end(), _PROC_CUES)
+                cues = cues or CueFinder(sentence, _PROC_CUES)
+                status = cues.nearest(m.start(), m.end())
                 if status == "skip":
                     continue
                 if status is None:
                     status = "planned" if section == "plan" else "done"
+                dates = dates or _Dates(sentence)
                 start, end = s_start + m.start(), s_start + m.end()
                 yield Fact(
                     "procedure",
                     label,
                     evidence(doc, page, text, start, end),
-                    date=_nearest_date(sentence, m.start(), m.end()),
+                    date=dates.nearest(m.start(), m.end()),
                     details={"status": status},
                 )

@@ -6,6 +6,7 @@ the patient's results and are skipped."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from desktop.core.records.facts import (
@@ -89,19 +90,40 @@ def _genes(token: str) -> tuple[str, ...]:
     return (token,)
 
 
-def _origin(sentence: str, page_text: str, gene: str) -> str | None:
-    if _TUMOUR.search(sentence) and not _GERMLINE.search(sentence):
-        return "tumour"
-    if _GERMLINE.search(sentence) and not _TUMOUR.search(sentence):
-        return "germline"
-    germline, tumour = len(_GERMLINE.findall(page_text)), len(_TUMOUR.findall(page_text))
-    if gene in TUMOUR_GENES:
-        return "tumour" if tumour or not germline else "germline"
-    if germline > tumour:
-        return "germline"
-    if tumour > germline:
-        return "tumour"
-    return None
+class _Origins:
+    """Whether a result is germline or from the tumour: the sentence's wording, else the
+    page's (its germline and tumour words counted once per page, not once per mention)."""
+
+    def __init__(self, page_text: str) -> None:
+        self._page_text = page_text
+        self._counts: tuple[int, int] | None = None
+        self._sentence: tuple[str, bool, bool] | None = None
+
+    def of(self, sentence: str, gene: str) -> str | None:
+        if self._sentence is None or self._sentence[0] is not sentence:
+            self._sentence = (
+                sentence,
+                bool(_TUMOUR.search(sentence)),
+                bool(_GERMLINE.search(sentence)),
+            )
+        _, in_tumour, in_germline = self._sentence
+        if in_tumour and not in_germline:
+            return "tumour"
+        if in_germline and not in_tumour:
+            return "germline"
+        if self._counts is None:
+            self._counts = (
+                len(_GERMLINE.findall(self._page_text)),
+                len(_TUMOUR.findall(self._page_text)),
+            )
+        germline, tumour = self._counts
+        if gene in TUMOUR_GENES:
+            return "tumour" if tumour or not germline else "germline"
+        if germline > tumour:
+            return "germline"
+        if tumour > germline:
+            return "tumour"
+        return None
 
 
 _COPY_NUMBER = re.compile(
@@ -134,29 +156,33 @@ def _heading_kind(heading: str) -> str | None:
     return None
 
 
-def _row_kind(flat: str, line_start: int) -> str | None:
-    """What the rows under the nearest heading-like line above ``line_start`` report."""
-    lines = flat[:line_start].split("\n")[:-1]
-    for line in reversed(lines):
-        stripped = line.strip().lstrip("|").strip()
-        if not stripped or _GENE_RE.match(stripped):
-            continue
-        if ("|" in stripped and not _RESULT.search(stripped)) or re.match(
-            r"genes?\s*(?:\||\s{2,}|\t)", stripped, re.IGNORECASE
-        ):
-            continue  # a column header row ("Gene | Alteration | VAF", "Gene   Protein   VAF")
-        return _heading_kind(stripped)
-    return None
+def _row_heading(line: str) -> str | None:
+    """The line, stripped, if it can head the rows under it: not blank, not a gene row and
+    not a column header row ("Gene | Alteration | VAF", "Gene   Protein   VAF")."""
+    stripped = line.strip().lstrip("|").strip()
+    if not stripped or _GENE_RE.match(stripped):
+        return None
+    if ("|" in stripped and not _RESULT.search(stripped)) or re.match(
+        r"genes?\s*(?:\||\s{2,}|\t)", stripped, re.IGNORECASE
+    ):
+        return None
+    return stripped
 
 
 def _table_rows(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
     """Profiling-report rows with a gene, a variant (or a copy-number change) and no result
     word ("PIK3CA | H1047R | c.3140A>G | 23%", "BRCA2 V2109I; NF1 D176E"): the result comes
     from the heading above the rows; without a heading that says what they are, nothing."""
+    origins = _Origins(flat)
+    # the nearest heading-like line above the current one (found as the lines go by, not by
+    # reading back from each row)
+    heading: str | None = None
     offset = 0
     for whole in flat.split("\n"):
         line_start = offset
         offset += len(whole) + 1
+        above = heading
+        heading = _row_heading(whole) or heading
         line, kind = whole, None
         inline = re.match(r"([^:;]{3,60}):[ \t]*(?=\S)", whole)
         if inline and not _GENE_RE.search(inline.group(1)):
@@ -181,14 +207,14 @@ def _table_rows(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
                 continue
             if _RESULT.search(part):
                 continue  # a row with its own result is read as a sentence
-            kind = kind or _row_kind(flat, line_start)
+            kind = kind or (_heading_kind(above) if above else None)
             if kind is None:
                 continue
             details = {"result": _RESULT_VALUE[kind]}
             if kind == "mut" and copy and not variant:
                 details["result"] = copy.group(0).lower()
             gene = _genes(m.group("gene"))[0]
-            origin = _origin(part, flat, gene)
+            origin = origins.of(part, gene)
             if origin:
                 details["origin"] = origin
             if variant:
@@ -197,8 +223,25 @@ def _table_rows(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
             yield Fact("gene", gene, evidence(doc, page, text, start, end), details=details)
 
 
+def _nearest_result(
+    results: list[re.Match[str]], ends: list[int], m: re.Match[str]
+) -> re.Match[str]:
+    """The result word nearest the gene mention ``m`` (before it on a tie): the last one
+    ending before the mention or the first one after that, found by bisection."""
+    i = bisect_right(ends, m.start())
+    candidates = results[max(0, i - 1) : i + 1]
+    return min(
+        candidates,
+        key=lambda r: (
+            m.start() - r.end() if r.end() <= m.start() else r.start() - m.end(),
+            r.start() > m.start(),
+        ),
+    )
+
+
 def genes(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
     yield from _table_rows(doc, page, text, flat)
+    origins = _Origins(flat)
     sections = section_classes(flat)
     for s_start, s_end in sentences(flat):
         sentence = flat[s_start:s_end]
@@ -212,14 +255,11 @@ def genes(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
         results = [r for r in _RESULT.finditer(sentence) if not _GENE_RE.fullmatch(r.group(0))]
         if not results:
             continue
+        # non-overlapping matches in order: their ends ascend
+        result_ends = [r.end() for r in results]
+        mutation_word = "mutat" in sentence.lower()
         for i, m in enumerate(mentions):
-            nearest = min(
-                results,
-                key=lambda r, m=m: (
-                    m.start() - r.end() if r.end() <= m.start() else r.start() - m.end(),
-                    r.start() > m.start(),
-                ),
-            )
+            nearest = _nearest_result(results, result_ends, m)
             kind = nearest.lastgroup or "mut"
             if kind != "neg" and _negated(sentence, nearest.start()):
                 kind = "neg"
@@ -227,14 +267,14 @@ def genes(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
             bare = m.group("gene").replace(" ", "") == "BRCA"
             if bare and value != "no variant detected":
                 continue  # "BRCA mutation" does not say which gene
-            if m.group("gene") == "ERBB2" and kind == "mut" and "mutat" not in sentence.lower():
+            if m.group("gene") == "ERBB2" and kind == "mut" and not mutation_word:
                 continue  # ERBB2 amplification or "positive" is HER2 status, not a mutation
             stop = mentions[i + 1].start() if i + 1 < len(mentions) else len(sentence)
             variant = _VARIANT.search(sentence, m.end(), stop)
             start, end = s_start + m.start(), s_start + m.end()
             for gene in _genes(m.group("gene")):
                 details = {"result": value}
-                origin = _origin(sentence, flat, gene)
+                origin = origins.of(sentence, gene)
                 if origin:
                     details["origin"] = origin
                 if variant and value != "no variant detected":

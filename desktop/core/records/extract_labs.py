@@ -6,6 +6,7 @@ written (normalised), the reference range and a low/high flag when flagged or ou
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from desktop.core.records.dates import DATE, find_dates
@@ -102,8 +103,13 @@ def _details(test: str, unit: str | None, rng: str | None, flag: str | None, val
 def _cells(rest: str, column_mode: bool) -> list[tuple[str, re.Match[str] | None, int]]:
     """(kind, match, offset) for each token of the row after the test name (dates in the row
     are not values; "> 48 h" is a duration, not a range)."""
-    for d in DATE.finditer(rest):
-        rest = rest[: d.start()] + " " * (d.end() - d.start()) + rest[d.end() :]
+    spans = [d.span() for d in DATE.finditer(rest)]
+    if spans:  # blanked in one pass (one copy of the row per date was quadratic)
+        pieces, last = [], 0
+        for a, b in spans:
+            pieces += [rest[last:a], " " * (b - a)]
+            last = b
+        rest = "".join(pieces) + rest[last:]
     out = []
     parts = [(rest, 0)]
     if "|" in rest:
@@ -247,6 +253,32 @@ def _previous(
     yield Fact("lab", value, evidence(doc, page, text, start, start + len(value)), date, details)
 
 
+class _LineSentences:
+    """The sentences of one line (split at ". " and "; ") and the dates in each, found once
+    per line rather than once per lab value."""
+
+    def __init__(self, line: str) -> None:
+        self._line = line
+        cuts = [m.start() for m in re.finditer(r"(?=[.;] )", line)]
+        self._cuts = cuts
+        self._dates: dict[tuple[int, int], set[str]] = {}
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        """(from, to) of the sentence holding ``start:end``: after the last ". " or "; "
+        before ``start``, up to the first one at or after ``end``."""
+        i = bisect_left(self._cuts, start - 1)  # a cut ending (cut + 2) by ``start``
+        s_from = self._cuts[i - 1] + 1 if i else 0
+        j = bisect_left(self._cuts, end)
+        s_to = self._cuts[j] if j < len(self._cuts) else len(self._line)
+        return s_from, s_to
+
+    def dates(self, s_from: int, s_to: int) -> set[str]:
+        key = (s_from, s_to)
+        if key not in self._dates:
+            self._dates[key] = {iso for _, _, iso in find_dates(self._line[s_from:s_to])}
+        return self._dates[key]
+
+
 def _prose(
     doc: str,
     page: int,
@@ -256,28 +288,28 @@ def _prose(
     row_date: str | None,
     admission: str | None = None,
 ) -> Iterator[Fact]:
+    in_line: _LineSentences | None = None
     for m in LAB_RE.finditer(line):
         fill = _FILLER.match(line, m.end())
         pos = fill.end() if fill else m.end()
         tail = _INLINE_TAIL.match(line, pos)
         if not tail or (pos < len(line) and line[pos - 1 : pos].isdigit()):
             continue
-        if line[pos : pos + 1] in "<>" or _AFTER_VALUE_SKIP.match(line[tail.end("value") :]):
+        after_value = line[tail.end("value") : tail.end("value") + 200]
+        if line[pos : pos + 1] in "<>" or _AFTER_VALUE_SKIP.match(after_value):
             continue
-        if re.match(r"\s*(?:-|–)\s*\d", line[tail.end("value") :]) and not tail.group("range"):
+        if re.match(r"\s*(?:-|–)\s*\d", after_value) and not tail.group("range"):
             continue
         filler = line[m.end() : pos]
         date = next((iso for _, _, iso in find_dates(filler)), None)
         if date is None and tail.group("date"):
             date = next((iso for _, _, iso in find_dates(tail.group("date"))), None)
         if date is None:  # one date written in the same sentence
-            s_from = max(line.rfind(". ", 0, m.start()), line.rfind("; ", 0, m.start())) + 1
-            s_to = min(
-                x for x in (line.find(". ", m.end()), line.find("; ", m.end()), len(line)) if x >= 0
-            )
-            in_sentence = {iso for _, _, iso in find_dates(line[s_from:s_to])}
+            in_line = in_line or _LineSentences(line)
+            s_from, s_to = in_line.around(m.start(), m.end())
+            in_sentence = set(in_line.dates(s_from, s_to))
             date = in_sentence.pop() if len(in_sentence) == 1 else None
-            if date is None and admission and _ADMISSION_CUE.search(line[s_from:s_to]):
+            if date is None and admission and _ADMISSION_CUE.search(line, s_from, s_to):
                 date = admission  # "presented with ... ANC 0.2", "K 3.1 on admission"
         date = date or row_date
         value = tail.group("value")

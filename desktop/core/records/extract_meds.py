@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from desktop.core.records.dates import find_dates
 from desktop.core.records.facts import (
     FAMILY,
+    CueFinder,
     Fact,
     evidence,
-    nearest_cue,
     section_at,
     section_classes,
     sentences,
@@ -148,11 +148,13 @@ def medications(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
             if dose:
                 doses[i] = dose
         masked = _mask(sentence, [d.span() for d in doses.values()])
+        cues = CueFinder(masked, _MED_CUES)
+        sentence_dates: dict[str, str] | None = None  # found once, for the first drug needing it
         previous: str | None = None
         found: list[tuple[int, dict[str, str]]] = []
         chains: list[list[int]] = []
         for i, m in enumerate(mentions):
-            status = nearest_cue(masked, m.start(), m.end(), _MED_CUES)
+            status = cues.nearest(m.start(), m.end())
             gap = (
                 masked[doses[i - 1].end() if i - 1 in doses else mentions[i - 1].end() : m.start()]
                 if i
@@ -175,7 +177,9 @@ def medications(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
             hi = mentions[i + 1].start() if i + 1 < len(mentions) else len(sentence)
             details = _start_stop(sentence[lo:hi])
             if not details:
-                details = _sentence_start_stop(sentence)
+                if sentence_dates is None:
+                    sentence_dates = _sentence_start_stop(sentence)
+                details = dict(sentence_dates)
             if status:
                 details["status"] = status
             if i in doses:

@@ -7,7 +7,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from desktop.core.records.facts import Fact, evidence, negated_before, sentences
+from desktop.core.records.facts import (
+    Fact,
+    Spans,
+    evidence,
+    negated_before,
+    sentences,
+    window_after,
+    window_before,
+)
 
 _NEG = r"(negative|neg|-(?!\w))"
 _POS = r"(positive|pos|\+(?!\w))"
@@ -308,17 +316,16 @@ def _her2(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
 
 
 def _histology(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
     for s_start, s_end in sentences(flat):
         sentence = flat[s_start:s_end]
         for label, pattern in _HISTOLOGY_RE:
             for m in pattern.finditer(sentence):
                 start, end = s_start + m.start(), s_start + m.end()
-                if any(a < end and start < b for a, b in taken):
+                if not taken.take(start, end):
                     continue
-                taken.append((start, end))
-                if negated_before(sentence[: m.start()]) or _ABSENT_AFTER.match(
-                    sentence[m.end() :]
+                if negated_before(window_before(sentence, m.start())) or _ABSENT_AFTER.match(
+                    window_after(sentence, m.end())
                 ):
                     continue
                 yield Fact("histology", label, evidence(doc, page, text, start, end))

@@ -4,6 +4,7 @@ the evidence span, sentence bounds, soft-joined lines, section headings and stat
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from dataclasses import field as dc_field
@@ -36,11 +37,24 @@ class Fact:
         return asdict(self)
 
 
+# Characters of context an evidence line keeps on either side of its span: a page with no
+# line breaks (a pasted text file) would otherwise copy the whole page into every fact
+EVIDENCE_CONTEXT = 600
+
+
 def evidence(doc: str, page: int, text: str, start: int, end: int) -> Evidence:
-    """Evidence for ``text[start:end]``: those offsets, and the whole line(s) around them."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end == -1 else line_end
+    """Evidence for ``text[start:end]``: those offsets, and the whole line(s) around them (at
+    most ``EVIDENCE_CONTEXT`` characters either side, cut at a space)."""
+    lo = max(0, start - EVIDENCE_CONTEXT)
+    line_start = text.rfind("\n", lo, start) + 1
+    if line_start == 0 and lo > 0:  # a longer line: start after a space in its last part
+        space = text.find(" ", lo, start)
+        line_start = space + 1 if space != -1 else lo
+    hi = min(len(text), end + EVIDENCE_CONTEXT)
+    line_end = text.find("\n", end, hi)
+    if line_end == -1:
+        space = text.rfind(" ", end, hi) if hi < len(text) else -1
+        line_end = hi if space == -1 else space
     return Evidence(doc, page, start, end, text[line_start:line_end].strip())
 
 
@@ -244,24 +258,78 @@ def section_at(sections: list[tuple[int, str]], pos: int) -> str | None:
 Cues = dict[str, re.Pattern[str]]
 
 
+class CueFinder:
+    """The cues of one sentence, found once, for ``nearest`` calls on each of its mentions
+    (finding them again per mention took time quadratic in the sentence's length)."""
+
+    def __init__(self, sentence: str, cues: Cues) -> None:
+        self._found: list[tuple[str, list[int], list[int]]] = []
+        for label, pattern in cues.items():
+            spans = [m.span() for m in pattern.finditer(sentence)]
+            # non-overlapping matches in order: their starts and their ends both ascend
+            self._found.append((label, [a for a, _ in spans], [b for _, b in spans]))
+
+    def nearest(self, start: int, end: int, reach: int = 60) -> str | None:
+        """The label of the cue nearest to ``sentence[start:end]`` (before or after it,
+        within ``reach`` characters; on a tie the longer cue wins)."""
+        best: tuple[int, int, str] | None = None
+        for label, starts, ends in self._found:
+            # cues ending in [start - reach, start], then cues starting in [end, end + reach]
+            lo, hi = bisect_left(ends, start - reach), bisect_right(ends, start)
+            candidates = [(start - ends[i], starts[i], ends[i]) for i in range(lo, hi)]
+            lo, hi = bisect_left(starts, end), bisect_right(starts, end + reach)
+            candidates += [(starts[i] - end, starts[i], ends[i]) for i in range(lo, hi)]
+            for dist, a, b in candidates:
+                key = (dist, -(b - a), label)
+                if best is None or key < best:
+                    best = key
+        return best[2] if best else None
+
+
 def nearest_cue(sentence: str, start: int, end: int, cues: Cues, reach: int = 60) -> str | None:
     """The label of the cue nearest to ``sentence[start:end]`` (before or after it, within
-    ``reach`` characters; on a tie the longer cue wins)."""
-    best: tuple[int, int, str] | None = None
-    for label, pattern in cues.items():
-        for m in pattern.finditer(sentence):
-            if m.end() <= start:
-                dist = start - m.end()
-            elif m.start() >= end:
-                dist = m.start() - end
-            else:
-                continue
-            if dist > reach:
-                continue
-            key = (dist, -(m.end() - m.start()), label)
-            if best is None or key < best:
-                best = key
-    return best[2] if best else None
+    ``reach`` characters; on a tie the longer cue wins). For several mentions in one
+    sentence, build one ``CueFinder``."""
+    return CueFinder(sentence, cues).nearest(start, end, reach)
+
+
+class Spans:
+    """Non-overlapping spans taken so far, kept in order for a bisecting overlap test."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def take(self, start: int, end: int) -> bool:
+        """Takes ``start:end`` unless it overlaps a span already taken (then False)."""
+        i = bisect_right(self._starts, start)
+        if i and self._ends[i - 1] > start:
+            return False
+        if i < len(self._starts) and self._starts[i] < end:
+            return False
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
+        return True
+
+
+def window_before(text: str, pos: int, reach: int = 400, start: int = 0) -> str:
+    """``text[start:pos]``, or its last ``reach`` characters from a word start: what a rule
+    reads back from a mention (reading back to the start of a very long sentence or line from
+    every mention took quadratic time)."""
+    lo = pos - reach
+    if lo <= start:
+        return text[start:pos]
+    space = text.find(" ", lo, pos)
+    return text[space + 1 if space != -1 else lo : pos]
+
+
+def window_after(text: str, pos: int, reach: int = 400) -> str:
+    """``text[pos:]``, or its first ``reach`` characters up to a word end."""
+    hi = pos + reach
+    if hi >= len(text):
+        return text[pos:]
+    space = text.rfind(" ", pos, hi)
+    return text[pos : space if space != -1 else hi]
 
 
 NEGATION = re.compile(
