@@ -460,6 +460,15 @@ FIGURES: tuple[Figure, ...] = (
         digits=3,
     ),
     Figure(
+        "tabs_built_s",
+        8,
+        "Start to all tabs built (Records, History, Visit follow the first paint)",
+        "startup",
+        key("lantern start to all tabs built s"),
+        "s",
+        digits=3,
+    ),
+    Figure(
         "bare_s",
         8,
         "Bare PySide6 window shown (median of runs)",

@@ -117,9 +117,14 @@ def main(argv: list[str] | None = None) -> int:
         return host_main()
     if argv[:1] == ["--self-test"]:  # smoke test of an installation (frozen or source)
         from desktop.self_test import main as st
+
         return st(argv[1:])
     offline.apply()
-    args = build_parser().parse_args(argv)
+    if argv in ([], ["--exit-when-shown"]):  # the window, as a launcher (or the start-up
+        # benchmark) starts it: building the parser would add 5 ms to the start
+        args = argparse.Namespace(command=None, exit_when_shown=bool(argv))
+    else:
+        args = build_parser().parse_args(argv)
     from desktop import app
 
     return app.run(args)

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from desktop.settings import Settings, SettingsError, load_settings
+from desktop.settings import Settings, SettingsError, default_home, load_settings
 
 log = logging.getLogger("lantern")
 
@@ -30,12 +30,28 @@ def _configure_logging(settings: Settings) -> None:
     logging.getLogger("pypdf").setLevel(level if level <= logging.DEBUG else logging.ERROR)
 
 
+def _window_settings() -> tuple[Settings, str]:
+    """The window's settings, and what was wrong with the user's, if anything.
+
+    A command stops at a bad settings file; the window, started from a menu where nobody
+    reads stderr, opens with the default settings instead and says why in the window. The
+    file itself is never changed (saving a setting re-reads it and refuses while it is bad)."""
+    try:
+        return load_settings(), ""
+    except SettingsError as exc:
+        problem = str(exc)
+        print(f"lantern: {problem}; the window opens with default settings", file=sys.stderr)
+        return Settings(home=default_home()), problem
+
+
 def run(args: argparse.Namespace) -> int:
     try:
+        if args.command is None:
+            settings, problem = _window_settings()
+            _configure_logging(settings)
+            return run_window(settings, getattr(args, "exit_when_shown", False), problem)
         settings = load_settings()
         _configure_logging(settings)
-        if args.command is None:
-            return run_window(settings, getattr(args, "exit_when_shown", False))
         if args.command == "ask":
             return cmd_ask(settings, args)
         if args.command == "doctor":
@@ -464,10 +480,12 @@ def display_problem() -> str | None:
     return None
 
 
-def run_window(settings: Settings, exit_when_shown: bool = False) -> int:
+def run_window(
+    settings: Settings, exit_when_shown: bool = False, settings_problem: str = ""
+) -> int:
     problem = display_problem()
     if problem:
         raise UserError(problem)
     from desktop.ui.main_window import launch
 
-    return launch(settings, exit_when_shown)
+    return launch(settings, exit_when_shown, settings_problem)

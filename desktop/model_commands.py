@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 from desktop.app import UserError
-from desktop.core.knowledge.index import Progress
 from desktop.core.llm.catalog import CatalogError
 from desktop.core.llm.gguf_file import GGUFError, human_size
 from desktop.core.llm.store import (
@@ -21,6 +20,7 @@ from desktop.core.llm.store import (
     ModelStoreError,
     VerifyResult,
 )
+from desktop.core.progress import Progress
 from desktop.settings import Settings
 
 

@@ -86,8 +86,8 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
                 raise TypeError
             return Path(value).expanduser()
         if kind == "int":
-            if isinstance(value, bool):
-                raise TypeError
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise TypeError  # 11.5 is not silently read as 11
             number = int(value)
             if number < 1:
                 raise ValueError

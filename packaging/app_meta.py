@@ -12,7 +12,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PYPROJECT = REPO / "pyproject.toml"
-ICON_SVG = REPO / "packaging" / "icons" / "lantern.svg"
+ICON_SVG = REPO / "desktop" / "ui" / "icons" / "lantern.svg"  # the window shows it too
 
 APP_NAME = "Lantern"
 # Debian package name, launcher name and freedesktop icon name.

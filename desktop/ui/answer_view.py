@@ -6,15 +6,17 @@ import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
-
-from desktop.core.answer.schema import Answer
 
 if TYPE_CHECKING:
     from desktop.core.answer.generated import Draft
+    from desktop.core.answer.schema import Answer
 
-_MARKER = re.compile(r"(?<!\])\[(\d{1,3})\](?!\()")
+# a run of citation markers "[1]" or "[1][2]", not the "[1]" of a "[text][1]" reference link
+# nor the "[2]" of a "[2](url)" link
+_MARKERS = re.compile(r"(?<![\]\\])(?:\[\d{1,3}\])+(?!\()")
+_MARKER = re.compile(r"\[(\d{1,3})\]")
 
 
 def _escape(text: str) -> str:
@@ -24,7 +26,9 @@ def _escape(text: str) -> str:
 
 def link_markers(markdown: str) -> str:
     """Turn citation markers ``[n]`` into ``cite:n`` links (leaving Markdown links alone)."""
-    return _MARKER.sub(lambda m: f"[\\[{m.group(1)}\\]](cite:{m.group(1)})", markdown)
+    return _MARKERS.sub(
+        lambda run: _MARKER.sub(r"[\\[\1\\]](cite:\1)", run.group(0)), markdown
+    )
 
 
 class AnswerView(QTextBrowser):
@@ -40,7 +44,15 @@ class AnswerView(QTextBrowser):
         self.show_message("Ask a question about breast cancer to begin.")
 
     def show_message(self, text: str) -> None:
-        self.setMarkdown(text)
+        self._render(text)
+
+    def _render(self, markdown: str) -> None:
+        """Markdown without raw HTML: an answer, a notice or an error quoting a file may hold
+        "<A>" or "<1%", which must show as text, never as a tag that swallows what follows."""
+        feature = QTextDocument.MarkdownFeature
+        self.document().setMarkdown(
+            markdown, feature.MarkdownDialectGitHub | feature.MarkdownNoHTML
+        )
 
     def show_answer(self, answer: Answer) -> None:
         parts: list[str] = []
@@ -51,7 +63,7 @@ class AnswerView(QTextBrowser):
             if answer.clarification.suggestions:
                 parts.append("> Did you mean: " + ", ".join(answer.clarification.suggestions))
         parts.append(link_markers(answer.answer_markdown) or "_No answer was found._")
-        self.setMarkdown("\n\n".join(parts))
+        self._render("\n\n".join(parts))
 
     def show_draft(self, draft: Draft) -> None:
         """While the model writes: its checked sentences, then the sentence in progress."""
@@ -62,7 +74,7 @@ class AnswerView(QTextBrowser):
             parts.append(f"_{_escape(draft.pending.strip())}…_")
         if draft.removed:
             parts.append(f"_{draft.removed} sentence(s) not supported by the sources removed._")
-        self.setMarkdown("\n\n".join(parts))
+        self._render("\n\n".join(parts))
 
     def _on_anchor(self, url: QUrl) -> None:
         if url.scheme() == "cite":

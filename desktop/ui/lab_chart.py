@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
 
-from desktop.core.records.profile import Profile
-
 if TYPE_CHECKING:
     import pyqtgraph as pg
+
+    from desktop.core.records.profile import Profile
 
 _pg: Any = None
 
@@ -57,8 +57,10 @@ def _number(text: str | None) -> float | None:
         return None
 
 
-def lab_series(profile: Profile) -> dict[str, Series]:
+def lab_series(profile: Profile | None) -> dict[str, Series]:
     """Every lab test with at least one dated numeric value, with dose-change markers."""
+    if profile is None:
+        return {}
     markers: list[tuple[float, str]] = []
     for f in profile.by_field("dose_change"):
         when = _timestamp(f.details.get("date") or f.date)
@@ -105,9 +107,10 @@ class LabChart(QWidget):
         self.range_band: pg.LinearRegionItem | None = None
         self.marker_lines: list[pg.InfiniteLine] = []
         self.selector.currentTextChanged.connect(self.show_test)
-        self.set_profile(Profile([]))
+        self.set_profile(None)
 
-    def set_profile(self, profile: Profile) -> None:
+    def set_profile(self, profile: Profile | None) -> None:
+        """Chart this profile's labs; None (no patient unlocked) clears the chart."""
         self._series = lab_series(profile)
         current = self.selector.currentText()
         self.selector.blockSignals(True)

@@ -6,8 +6,11 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QThread, QTimer, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QSettings, QThread, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -16,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMainWindow,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -26,19 +28,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.answer.schema import DISCLAIMER, Answer
-from desktop.core.knowledge.index import Progress
+from desktop.core.answer.disclaimer import DISCLAIMER
+from desktop.core.progress import Progress
 from desktop.settings import Settings
 from desktop.ui import worker as workers
 from desktop.ui.answer_view import AnswerView
-from desktop.ui.history_pane import HistoryPane
+from desktop.ui.area_tabs import AreaTabs
 from desktop.ui.model_control import ModelControl
-from desktop.ui.records_pane import RecordsPane
 from desktop.ui.side_panes import RelatedPane, SourcesPane
-from desktop.ui.visit_prep import VisitPrepPane
+
+if TYPE_CHECKING:  # the answer modules load with the engine, after the window is shown
+    from desktop.core.answer.schema import Answer
 
 APP_NAME = "Lantern"
+ICON = Path(__file__).resolve().parent / "icons" / "lantern.svg"
 MIN_FONT, MAX_FONT = 8, 28
+# Qt.Orientation.Vertical as the int Qt's property system takes. The first use of any name in
+# PySide's Qt namespace builds Python enums for all of it (12 ms, a seventh of a bare window's
+# start), so the window avoids the namespace until it is on screen (bench/startup.py).
+VERTICAL = 2
 
 
 class QuestionBox(QPlainTextEdit):
@@ -55,15 +63,16 @@ class QuestionBox(QPlainTextEdit):
         self.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 14)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
-            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        qt = QtCore.Qt
+        if event.key() in (qt.Key.Key_Return, qt.Key.Key_Enter) and not (
+            event.modifiers() & qt.KeyboardModifier.ShiftModifier
         ):
             self.submitted.emit()
             return
         super().keyPressEvent(event)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(AreaTabs):
     services_ready = Signal()
     progress_shown = Signal(object)
     answer_ready = Signal(object)
@@ -129,36 +138,28 @@ class MainWindow(QMainWindow):
         QVBoxLayout(sources_box).addWidget(self.sources)
         related_box = QGroupBox("Related questions")
         QVBoxLayout(related_box).addWidget(self.related)
-        right = QSplitter(Qt.Orientation.Vertical)
+        right = QSplitter()
+        right.setProperty("orientation", VERTICAL)
         right.addWidget(sources_box)
         right.addWidget(related_box)
         right.setSizes([480, 300])
         self.right_splitter = right
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = QSplitter()  # horizontal
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
         self.splitter.setSizes([760, 440])
-        self.records = RecordsPane(settings)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Areas")
         self.tabs.addTab(self.splitter, "Ask")
-        self.tabs.addTab(self.records, "Records")
-        self.history = HistoryPane()
-        self.tabs.addTab(self.history, "History")
-        self.history.reopen.connect(self.show_previous)
-        self.visit = VisitPrepPane()
-        self.tabs.addTab(self.visit, "Visit questions")
-        self.addAction(self.visit.print_action)  # Ctrl+P prints the visit list
-        self.visit.changed.connect(self._save_visit_list)
+        self._add_area_holders()  # Records, History, Visit: built once the window is shown
         self.add_to_visit = QPushButton("Add these questions to my visit list")
         self.add_to_visit.setAccessibleName("Add the care-team questions to the visit list")
         self.add_to_visit.setEnabled(False)
         self.add_to_visit.clicked.connect(self.add_questions_to_visit)
         left_layout.addWidget(self.add_to_visit)
         self._shown: Answer | None = None
-        self._history_target = self.history.history
-        self._default_history()
+        self._history_target: object | None = None  # set when a question is asked
         self.find_bar = QLineEdit()
         self.find_bar.setAccessibleName("Find in the answer")
         self.find_bar.setPlaceholderText("Find in the answer (Enter: next, Esc: close)")
@@ -166,7 +167,7 @@ class MainWindow(QMainWindow):
         self.find_bar.returnPressed.connect(self.find_next)
         left_layout.insertWidget(left_layout.indexOf(self.answer_view), self.find_bar)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.show_find)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.stop)
+        QShortcut(QKeySequence("Esc"), self, activated=self.stop)
         self.apply_font_size(settings.font_size)
         self.restore_layout()
         self.patient_label = QLabel("Answers use the guidelines only (no patient unlocked).")
@@ -174,9 +175,6 @@ class MainWindow(QMainWindow):
         self.patient_label.setWordWrap(True)
         left_layout.insertWidget(1, self.patient_label)
         self.setCentralWidget(self.tabs)
-        self.records.message.connect(self.statusBar().showMessage)
-        self.records.session_changed.connect(self._on_patient_changed)
-        self.records.failed.connect(self.failed)
 
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setAccessibleName("Cancel the running job")
@@ -198,10 +196,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction("Quit", self.close)
         view_menu = self.menuBar().addMenu("&View")
         self.larger_action = view_menu.addAction("Larger text")
-        self.larger_action.setShortcut(QKeySequence.StandardKey.ZoomIn)
+        self.larger_action.setShortcuts(QKeySequence.StandardKey.ZoomIn)
         self.larger_action.triggered.connect(self.larger_text)
         self.smaller_action = view_menu.addAction("Smaller text")
-        self.smaller_action.setShortcut(QKeySequence.StandardKey.ZoomOut)
+        self.smaller_action.setShortcuts(QKeySequence.StandardKey.ZoomOut)
         self.smaller_action.triggered.connect(self.smaller_text)
         help_menu = self.menuBar().addMenu("&Help")
         self._welcome = None  # the welcome dialog, kept while the window lives
@@ -251,7 +249,8 @@ class MainWindow(QMainWindow):
         self.progress.setFormat("Ready")
         self.ask_button.setEnabled(True)
         self.import_action.setEnabled(True)
-        self.records.set_embedder(services.embedder.embed, services.embedder.identity)
+        if self._records is not None:  # else the pane takes the embedder when it is built
+            self._records.set_embedder(services.embedder.embed, services.embedder.identity)
         sections = sum(len(p.sections) for p in services.packs)
         note = f"Ready: {sections} guideline sections, offline."
         if services.problems:
@@ -260,6 +259,15 @@ class MainWindow(QMainWindow):
         self.question.setFocus()
         self.model.load()
         self.services_ready.emit()
+
+    def show_settings_problem(self, problem: str) -> None:
+        """Say in the window (not only on stderr) that the settings could not be used."""
+        self.answer_view.show_message(
+            f"**Lantern could not use your settings.** {problem}\n\n"
+            "It is running with its default settings for now, and it did not change the file. "
+            f"Correct or remove `{self.settings.settings_file}`, then start Lantern again."
+        )
+        self.statusBar().showMessage("Running with default settings: see the message")
 
     def _on_start_failed(self, message: str) -> None:
         self.progress.setRange(0, 1)
@@ -312,6 +320,7 @@ class MainWindow(QMainWindow):
         if self.sender() is not self._answer_worker:
             return
         from desktop.core.answer.generated import Draft  # loaded by the engine by now
+        from desktop.core.answer.schema import Answer
 
         if isinstance(item, Draft):
             self.answer_view.show_draft(item)
@@ -378,7 +387,6 @@ class MainWindow(QMainWindow):
         """Import and index a PDF off the GUI thread, with progress and Cancel."""
         if self.services is None or self._job is not None:
             return
-        from pathlib import Path
 
         services = self.services
         job = workers.GeneratorWorker(
@@ -402,7 +410,8 @@ class MainWindow(QMainWindow):
         if self._job is not None:
             self._job.cancel()
             self.progress.setFormat("Cancelling…")
-        self.records.cancel()
+        if self._records is not None:
+            self._records.cancel()
 
     # -- records ---------------------------------------------------------------------------
     def _on_patient_changed(self, session: object) -> None:
@@ -457,7 +466,7 @@ class MainWindow(QMainWindow):
 
     def _save_visit_list(self) -> None:
         """With a patient unlocked the list is kept encrypted in her vault; else for now."""
-        session = self.records.session
+        session = self.patient_session()
         if session is None or session.locked:
             return
         try:
@@ -481,6 +490,8 @@ class MainWindow(QMainWindow):
 
     def show_previous(self, answer: object) -> None:
         """Show an answer from the history again (not asked again, not stored again)."""
+        from desktop.core.answer.schema import Answer
+
         if not isinstance(answer, Answer):
             return
         self.tabs.setCurrentWidget(self.splitter)
@@ -588,7 +599,7 @@ class MainWindow(QMainWindow):
 
     def personal_context(self):
         """The unlocked patient's profile and record search, or None."""
-        session = self.records.session
+        session = self.patient_session()
         if session is None or session.locked:
             return None
         from desktop.core.answer.personal import PersonalContext
@@ -620,7 +631,8 @@ class MainWindow(QMainWindow):
     # -- shutdown -------------------------------------------------------------------------
     def shutdown(self, timeout_ms: int = 10000) -> None:
         """Cancel running jobs and wait for their threads (called on close and by tests)."""
-        self.records.shutdown(timeout_ms)
+        if self._records is not None:
+            self._records.shutdown(timeout_ms)
         if self._answer_worker is not None:
             self._answer_worker.cancel()
             self.model.stop()
@@ -638,16 +650,44 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def launch(settings: Settings, exit_when_shown: bool = False) -> int:
-    """Create the application and window and run the event loop."""
+def set_window_icon(app: QApplication) -> bool:
+    """Lantern's icon for every window and the task bar; False when it cannot be drawn (no
+    SVG image plugin). Loaded after the first paint: the SVG plugin costs start-up time."""
+    from PySide6.QtGui import QIcon
+
+    icon = QIcon(str(ICON))
+    if icon.isNull() or (not icon.availableSizes() and icon.pixmap(32, 32).isNull()):
+        return False
+    app.setWindowIcon(icon)
+    return True
+
+
+def launch(settings: Settings, exit_when_shown: bool = False, settings_problem: str = "") -> int:
+    """Create the application and window and run the event loop.
+
+    ``settings_problem``: why the user's settings could not be used (the window then runs
+    with the defaults and says so)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
+    app.setDesktopFileName("lantern")  # the installed lantern.desktop: its icon and name
     window = MainWindow(settings)
     window.show()
-    if exit_when_shown:
-        QTimer.singleShot(0, lambda: (print("window-shown", flush=True), app.quit()))
+    if settings_problem:
+        window.show_settings_problem(settings_problem)
+    if exit_when_shown:  # bench/startup.py times both moments
+
+        def report() -> None:
+            print("window-shown", flush=True)
+            window.build_areas()
+            set_window_icon(app)
+            print("areas-built", flush=True)
+            app.quit()
+
+        QTimer.singleShot(0, report)
     else:
+        QTimer.singleShot(0, window.build_areas)  # the other tabs, once the window is up
+        QTimer.singleShot(0, lambda: set_window_icon(app))
         window.start()
         window.show_welcome(first_run=True)  # once, non-modal: start-up goes on behind it
     code = app.exec()

@@ -8,19 +8,24 @@ runs it on the one worker pattern and turns its state into widgets and signals."
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
-from desktop.core.knowledge.index import Progress
-from desktop.generation import GeneratorChoice, open_generator, record_crash
+from desktop.core.progress import Progress
 from desktop.settings import Settings
 from desktop.ui import worker as workers
 
-Opener = Callable[[Settings, str], Iterator[Progress | GeneratorChoice]]
+if TYPE_CHECKING:  # desktop.generation pulls in the model host: imported off the GUI thread
+    from desktop.generation import GeneratorChoice
+
+Opener = Callable[[Settings, str], Iterator["Progress | GeneratorChoice"]]
 
 
 def _open(settings: Settings, model: str) -> Iterator[Progress | GeneratorChoice]:
+    from desktop.generation import open_generator
+
     yield Progress(0, 0, "Loading the language model")
     yield open_generator(settings, None, model)
 
@@ -31,9 +36,7 @@ class ModelControl(QObject):
     changed = Signal(str)  # a status sentence for the user
     crashed = Signal(str)
 
-    def __init__(
-        self, settings: Settings, parent: QWidget, opener: Opener | None = None
-    ) -> None:
+    def __init__(self, settings: Settings, parent: QWidget, opener: Opener | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.generator = None
@@ -67,6 +70,8 @@ class ModelControl(QObject):
         return self._job is not None
 
     def _on_choice(self, choice: object) -> None:
+        from desktop.generation import GeneratorChoice
+
         if self.sender() is not self._job or not isinstance(choice, GeneratorChoice):
             return
         self._job = None
@@ -85,8 +90,12 @@ class ModelControl(QObject):
         if self.sender() is not self._job:
             return
         self._job = None
-        self._set(None, "", f"The language model could not be used: {message} "
-                  "Answers are quoted from the guidelines.")
+        self._set(
+            None,
+            "",
+            f"The language model could not be used: {message} "
+            "Answers are quoted from the guidelines.",
+        )
 
     def _set(self, generator, key: str, text: str) -> None:
         self.generator, self.key = generator, key
@@ -106,6 +115,8 @@ class ModelControl(QObject):
         generator = self.generator
         if generator is None or getattr(generator, "available", True):
             return
+        from desktop.generation import record_crash
+
         record_crash(self.settings, self.key)
         message = (
             f"The language model ({generator.label}) stopped unexpectedly. Lantern keeps "

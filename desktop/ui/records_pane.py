@@ -11,6 +11,7 @@ import html
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -35,12 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.records.importer import RecordDocument, RecordImportError
-from desktop.core.records.profile import FIELD_LABELS, Profile, ProfileFact
-from desktop.core.records.session import PatientSession
 from desktop.settings import Settings
 from desktop.ui import worker as workers
 from desktop.ui.lab_chart import LabChart
+
+if TYPE_CHECKING:  # imported when a patient is opened: the window shows without them
+    from desktop.core.records.profile import ProfileFact
+    from desktop.core.records.session import PatientSession
 
 RECORD_SUFFIXES = (".pdf", ".txt", ".text", ".md")
 FACT_ROLE = Qt.ItemDataRole.UserRole
@@ -259,7 +261,7 @@ class RecordsPane(QWidget):
         self.documents.clear()
         self.facts.clear()
         self.evidence.clear()
-        self.chart.set_profile(Profile([]))
+        self.chart.set_profile(None)
         self.state.setText(note)
         self.refresh_patients()
         self.session_changed.emit(None)
@@ -299,7 +301,7 @@ class RecordsPane(QWidget):
         home, embed, identity = self.settings.home, self._embed, self._identity
         lock_after = self.settings.lock_after_minutes * 60
         self._run(
-            lambda: PatientSession.open(home, patient_id, wrapper, embed, identity, lock_after),
+            lambda: _open_session(home, patient_id, wrapper, embed, identity, lock_after),
             "Unlocking…",
         )
 
@@ -310,6 +312,7 @@ class RecordsPane(QWidget):
 
     def create_patient_named(self, name: str) -> None:
         from desktop.core.records.keys import PassphraseWrapper, VaultKeyError
+        from desktop.core.records.session import PatientSession
         from desktop.core.records.vault import Vault
 
         try:
@@ -448,6 +451,9 @@ class RecordsPane(QWidget):
         self.busy_changed.emit(busy)
 
     def _on_produced(self, item: object) -> None:
+        from desktop.core.records.importer import RecordDocument, RecordImportError
+        from desktop.core.records.session import PatientSession
+
         if isinstance(item, PatientSession):
             self._pending = item
         elif isinstance(item, RecordImportError):
@@ -504,6 +510,8 @@ class RecordsPane(QWidget):
         session = self.session
         if session is None or session.locked:
             return
+        from desktop.core.records.profile import FIELD_LABELS
+
         profile = session.profile
         self.documents.clear()
         for doc in session.documents:
@@ -633,6 +641,8 @@ class RecordsPane(QWidget):
     def add_fact(self) -> None:
         if self.session is None:
             return
+        from desktop.core.records.profile import FIELD_LABELS
+
         labels = [FIELD_LABELS[k] for k in FIELD_LABELS if k not in ("lab", "dose_change")]
         label, ok = QInputDialog.getItem(self, "Add a fact", "What kind of fact?", labels, 0, False)
         if not ok:
@@ -671,6 +681,13 @@ class _ActivityFilter(QObject):
         if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress):
             self._pane.touch()
         return False
+
+
+def _open_session(*args: object) -> PatientSession:
+    """Open a patient's session (on the worker thread, which also pays for the import)."""
+    from desktop.core.records.session import PatientSession
+
+    return PatientSession.open(*args)  # type: ignore[arg-type]
 
 
 def _shown_value(fact: ProfileFact) -> str:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from typing import TYPE_CHECKING
+
+from PySide6 import QtCore
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from desktop.core.answer.schema import Citation, RelatedQuestion
+if TYPE_CHECKING:
+    from desktop.core.answer.schema import Citation, RelatedQuestion
 
 
 class SourcesPane(QListWidget):
@@ -21,14 +25,14 @@ class SourcesPane(QListWidget):
         for c in citations:
             text = f"[{c.id}] {c.title}\n{c.source}\n{c.locator}\n“{c.snippet}”"
             item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, c.id)
+            item.setData(QtCore.Qt.ItemDataRole.UserRole, c.id)
             item.setToolTip(c.snippet)
             self.addItem(item)
 
     def select_citation(self, number: int) -> None:
         for row in range(self.count()):
             item = self.item(row)
-            if item.data(Qt.ItemDataRole.UserRole) == number:
+            if item.data(QtCore.Qt.ItemDataRole.UserRole) == number:
                 self.setCurrentItem(item)
                 self.scrollToItem(item)
                 return
@@ -49,8 +53,8 @@ class RelatedPane(QListWidget):
         self.clear()
         for r in related:
             item = QListWidgetItem(f"{r.question}\n{r.preview}")
-            item.setData(Qt.ItemDataRole.UserRole, r.question)
+            item.setData(QtCore.Qt.ItemDataRole.UserRole, r.question)
             self.addItem(item)
 
     def _chosen(self, item: QListWidgetItem) -> None:
-        self.question_chosen.emit(str(item.data(Qt.ItemDataRole.UserRole)))
+        self.question_chosen.emit(str(item.data(QtCore.Qt.ItemDataRole.UserRole)))

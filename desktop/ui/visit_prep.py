@@ -118,7 +118,7 @@ class VisitPrepPane(QWidget):
 
         # Not attached to any widget: the window adds it (e.g. to its File menu) for Ctrl+P.
         self.print_action = QAction("Print visit list…", self)
-        self.print_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Print))
+        self.print_action.setShortcuts(QKeySequence.StandardKey.Print)
         self.print_action.triggered.connect(self.print_list)
 
         order = QHBoxLayout()

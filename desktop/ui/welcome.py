@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import __version__
-from desktop.core.answer.schema import DISCLAIMER
+from desktop.core.answer.disclaimer import DISCLAIMER
 from desktop.core.records import keys
 from desktop.settings import Settings, SettingsError, save_settings
 from desktop.ui.welcome_text import (

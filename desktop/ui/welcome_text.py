@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 
-from desktop.core.answer.schema import DISCLAIMER
+from desktop.core.answer.disclaimer import DISCLAIMER
 from desktop.settings import Settings
 
 MIN_PASSPHRASE = 8

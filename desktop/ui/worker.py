@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 from shiboken6 import Shiboken
 
-from desktop.core.knowledge.index import Progress
+from desktop.core.progress import Progress
 
 log = logging.getLogger(__name__)
 

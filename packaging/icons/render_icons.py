@@ -1,4 +1,5 @@
-"""Lantern's icon in every format an installer needs, rendered from ``lantern.svg`` at build time.
+"""Lantern's icon in every format an installer needs, rendered from ``desktop/ui/icons/lantern.svg``
+at build time.
 
 PNG through Qt's SVG renderer (QSvgRenderer onto a QImage: no window, no display, no
 QGuiApplication needed); a Windows ``.ico`` by a tiny writer (PNG-compressed entries, which
@@ -16,7 +17,7 @@ import struct
 import sys
 from pathlib import Path
 
-SVG = Path(__file__).resolve().parent / "lantern.svg"
+SVG = Path(__file__).resolve().parents[2] / "desktop" / "ui" / "icons" / "lantern.svg"
 # The sizes Windows' shell asks for (Explorer, taskbar, Start menu, high-DPI variants).
 ICO_SIZES = (16, 20, 24, 32, 40, 48, 64, 128, 256)
 # The hicolor theme sizes the .deb installs (plus the scalable SVG).

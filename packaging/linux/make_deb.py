@@ -11,7 +11,7 @@ Layout of the package:
   /usr/share/lintian/overrides/lantern   what lintian flags by design of a self-contained bundle
   DEBIAN/control (version from pyproject.toml, Depends from the bundle's ELF files),
   md5sums, postinst and postrm (refresh the desktop and icon caches if the tools exist)
-The PNG icons are rendered from packaging/icons/lantern.svg with Qt while building.
+The PNG icons are rendered from desktop/ui/icons/lantern.svg with Qt while building.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
     .venv/bin/python packaging/macos/build_app.py      # then: packaging/macos/make_dmg.sh
 
 1. the prebuilt guideline index, with packaging/build.py's own steps;
-2. Lantern.icns: the iconset rendered from packaging/icons/lantern.svg, then ``iconutil``;
+2. Lantern.icns: the iconset rendered from desktop/ui/icons/lantern.svg, then ``iconutil``;
 3. PyInstaller on packaging/macos/lantern-macos.spec (LANTERN_CODESIGN_IDENTITY set: signed
    with that Developer ID identity and the hardened-runtime entitlements);
 4. the .app's self-test in a temporary data folder.

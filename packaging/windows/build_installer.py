@@ -2,7 +2,7 @@
 
     .venv\\Scripts\\python packaging\\windows\\build_installer.py [--skip-bundle]
 
-1. build\\windows\\lantern.ico rendered from packaging/icons/lantern.svg (Qt, no download);
+1. build\\windows\\lantern.ico rendered from desktop/ui/icons/lantern.svg (Qt, no download);
 2. the prebuilt guideline index, with packaging/build.py's own steps;
 3. PyInstaller on packaging/windows/lantern-windows.spec -> dist\\lantern\\ (lantern.exe for
    the command line, lanternw.exe for the shortcuts);

@@ -23,6 +23,7 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
     "zero": (b"top_sections = 0\n", "'top_sections' has an unusable value"),
     "negative": (b"lock_after_minutes = -5\n", "'lock_after_minutes' has an unusable value"),
     "bool-for-int": (b"font_size = true\n", "'font_size' has an unusable value"),
+    "fraction-for-int": (b"font_size = 11.5\n", "'font_size' has an unusable value"),
     "array-for-int": (b"max_answer_sentences = [1, 2]\n", "unusable value"),
     "word-for-bool": (b'keep_history_without_patient = "maybe"\n', "unusable value"),
     "int-for-string": (b"answer_mode = 5\n", "'answer_mode' has an unusable value"),
@@ -38,25 +39,32 @@ BAD_ENV = {
     "LANTERN_KEEP_HISTORY_WITHOUT_PATIENT": ("perhaps", "unusable value"),
     "LANTERN_ANSWER_MODE": ("loud", "answer_mode must be one of"),
 }
-COMMANDS = {"cli": ["guidelines", "list"], "window": []}
+COMMANDS = {"cli": ["guidelines", "list"], "window": ["--exit-when-shown"]}
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 @pytest.mark.parametrize("name", sorted(BAD_FILES))
 def test_bad_settings_file(name: str, command: str, lantern_home: Path, capsys) -> None:
+    """A command stops with one line; the window opens with default settings and says why
+    (on stderr too, and in the window: see test_window_shows_a_settings_problem)."""
     content, fragment = BAD_FILES[name]
     lantern_home.mkdir(parents=True, exist_ok=True)
     path = lantern_home / "settings.toml"
     path.write_bytes(content)
     code = main(COMMANDS[command])
     out, err = capsys.readouterr()
-    assert code == 1 and out == ""
+    if command == "window":
+        assert code == 0 and "window-shown" in out
+        assert "the window opens with default settings" in err
+    else:
+        assert code == 1 and out == ""
     line = one_line(err)
     assert fragment in line, line
     # names the file (the answer_mode check runs after merging and names only the setting)
     assert str(path) in line or name == "unknown-mode", line
     assert hashlib.sha256(path.read_bytes()).digest() == hashlib.sha256(content).digest()
-    assert sorted(p.name for p in lantern_home.iterdir()) == ["settings.toml"]
+    left = {p.name for p in lantern_home.iterdir()} - {"window.ini"}  # the window's size
+    assert left == {"settings.toml"}
     path.write_text("top_sections = 2\n")  # fixed: the next command works
     assert main(["guidelines", "list"]) == 0
 
@@ -70,3 +78,17 @@ def test_bad_environment_variable(variable: str, monkeypatch, capsys) -> None:
     assert fragment in line and ("environment" in line or "answer_mode" in line), line
     monkeypatch.delenv(variable)
     assert main(["guidelines", "list"]) == 0
+
+
+def test_window_shows_a_settings_problem(qtbot, lantern_home: Path) -> None:
+    """The window names the problem and the file, and says it runs with the defaults."""
+    from desktop.settings import Settings
+    from desktop.ui.main_window import MainWindow
+
+    window = MainWindow(Settings(home=lantern_home))
+    qtbot.addWidget(window)
+    window.show_settings_problem("settings.toml is not valid TOML: Expected '=' (line 1)")
+    shown = window.answer_view.toPlainText()
+    assert "could not use your settings" in shown and "not valid TOML" in shown
+    assert "default settings" in shown and str(lantern_home / "settings.toml") in shown
+    window.shutdown()

@@ -144,3 +144,31 @@ def test_off_topic_question_gets_no_sources(qtbot, window: MainWindow) -> None:
         window.ask("What is the capital of France?")
     assert window.sources.count() == 0
     assert "outside what it covers" in window.answer_view.toPlainText()
+
+
+def test_the_window_shows_first_and_builds_its_other_tabs_after(qtbot, tmp_path: Path) -> None:
+    """The Ask area is there when the window appears; Records, History and Visit questions
+    are built on the next turn of the event loop (or when code asks for one sooner)."""
+    from desktop.settings import Settings
+
+    window = MainWindow(Settings(home=tmp_path))
+    qtbot.addWidget(window)
+    assert not window.areas_built
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+        "Ask", "Records", "History", "Visit questions"
+    ]
+    window.tabs.setCurrentIndex(2)  # a click on a tab builds what it shows
+    assert window.areas_built
+    assert window.tabs.currentWidget().findChild(type(window.history)) is window.history
+    window.shutdown()
+
+
+def test_the_window_has_lantern_s_icon(qtbot) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.ui.main_window import ICON, set_window_icon
+
+    app = QApplication.instance()
+    assert ICON.is_file()
+    assert set_window_icon(app)
+    assert not app.windowIcon().pixmap(64, 64).isNull()

@@ -17,12 +17,12 @@ from dataclasses import dataclass, replace
 
 from desktop.core.answer.compose import CARE_TEAM_HEADING, render_markdown
 from desktop.core.answer.schema import Answer, Citation, Section
-from desktop.core.knowledge.index import Progress
 from desktop.core.knowledge.retrieve import SectionHit
 from desktop.core.llm.generator import ModelUnavailable, TextGenerator
 from desktop.core.llm.host import HostError
 from desktop.core.llm.prompt import Passage, fit_prompt
 from desktop.core.llm.verify import CheckedSentence, Verification, split_sentences, verify
+from desktop.core.progress import Progress
 
 ANSWER_HEADING = "Answer"
 # too little survived: fewer supported sentences than this, or a smaller share of them
@@ -99,8 +99,12 @@ def generate(
     passages = passages_for(hits, extractive)
     try:
         fitted = fit_prompt(
-            extractive.question, passages, profile_summary, generator.count,
-            generator.context_length, max_tokens,
+            extractive.question,
+            passages,
+            profile_summary,
+            generator.count,
+            generator.context_length,
+            max_tokens,
         )
     except (HostError, ModelUnavailable) as exc:  # the model died before it began
         yield _model_failed(extractive, exc)

@@ -8,10 +8,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-DISCLAIMER = (
-    "Lantern is for informational purposes only, not medical advice. "
-    "Talk with your care team about your own situation and before any change to your treatment."
-)
+from desktop.core.answer.disclaimer import DISCLAIMER
 
 
 @dataclass

@@ -25,6 +25,7 @@ from desktop.core.knowledge.chunking import Unit, parse_unit_id, section_units
 from desktop.core.knowledge.keyword import SCHEMA_VERSION, KeywordStore
 from desktop.core.knowledge.pack import GuidelineSection
 from desktop.core.knowledge.unit_vectors import unit_vectors
+from desktop.core.progress import Progress
 
 SECTIONS_PER_PASS = 16  # sections embedded together, so the model's batches stay full
 QUOTABLE = ("sentence", "key_point")  # units an extractive answer may quote
@@ -34,13 +35,6 @@ class TextEmbedder(Protocol):
     identity: str
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]: ...
-
-
-@dataclass(frozen=True)
-class Progress:
-    done: int
-    total: int
-    message: str
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from desktop.core.files import write_atomic
-from desktop.core.knowledge.index import Progress
 from desktop.core.knowledge.pack import GuidelineSection, Source, sha256_bytes
 from desktop.core.knowledge.text import normalise_whitespace
+from desktop.core.progress import Progress
 
 CHUNK_WORDS = 160
 MAX_PDF_BYTES = 200_000_000

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop.core.knowledge.index import Progress
 from desktop.core.llm import catalog
 from desktop.core.llm.catalog import CatalogEntry, entry_for_sha256, find_entry
 from desktop.core.llm.gguf_file import GGUFError, GGUFInfo, human_size, read_gguf_info
+from desktop.core.progress import Progress
 
 log = logging.getLogger(__name__)
 

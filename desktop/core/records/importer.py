@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from desktop.core.knowledge.index import Progress
 from desktop.core.knowledge.pdf_import import PdfImportError, read_pdf
+from desktop.core.progress import Progress
 from desktop.core.records.vault import Vault
 
 MAX_TEXT_BYTES = 20_000_000

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from desktop.core.knowledge.index import Progress
 from desktop.core.knowledge.keyword import fts_query
+from desktop.core.progress import Progress
 from desktop.core.records.importer import RecordDocument, pages
 from desktop.core.records.vault import Vault
 

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from desktop.core.knowledge.index import Progress
+from desktop.core.progress import Progress
 from desktop.core.records import importer, profile
 from desktop.core.records.keys import KeyWrapper
 from desktop.core.records.search import Embed, RecordIndex, embed_document

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.knowledge.index import Progress
 from desktop.core.llm import catalog, store
 from desktop.core.llm.catalog import CatalogEntry
 from desktop.core.llm.gguf_file import GGUFError
@@ -22,6 +21,7 @@ from desktop.core.llm.store import (
     ModelStoreError,
     VerifyResult,
 )
+from desktop.core.progress import Progress
 from models.make_tiny_gguf import write_model
 
 
