@@ -20,6 +20,7 @@ from bench import (  # noqa: E402
     embedding_throughput,
     eval_answers,
     extraction_quality,
+    guideline_import,
     idle_memory,
     index_build,
     llm_host,
@@ -38,7 +39,9 @@ from bench.common import temp_home  # noqa: E402
 # runs of each timing step whose figures are single measurements; the report takes medians
 REPEAT = 3
 # steps that need the guideline index built in a temporary data folder
-WITH_SERVICES = {"retrieval", "analysis", "scope", "latency", "records", "scale", "eval"}
+WITH_SERVICES = {
+    "retrieval", "analysis", "scope", "latency", "records", "scale", "eval", "guideline"
+}
 
 
 def main(argv: list[str]) -> int:
@@ -95,6 +98,9 @@ def _steps(only: set[str], run: runs.Run, quick: bool) -> None:
                     run.step("records_speed", lambda: records_speed.run(services), repeat)
                 if wanted("scale"):
                     run.step("retrieval_scale", lambda: retrieval_scale.run(services))
+                if wanted("guideline"):  # last: it adds and removes a document in the index
+                    pages = 100 if quick else guideline_import.PAGES
+                    run.step("guideline_import", lambda: guideline_import.run(services, pages))
             finally:
                 services.close()
             if wanted("eval"):

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from desktop.core.files import sweep_data_folder
 from desktop.settings import Settings, SettingsError, default_home, load_settings
 
 log = logging.getLogger("lantern")
@@ -49,9 +50,11 @@ def run(args: argparse.Namespace) -> int:
         if args.command is None:
             settings, problem = _window_settings()
             _configure_logging(settings)
+            sweep_data_folder(settings.home)  # temp files a killed save left behind
             return run_window(settings, getattr(args, "exit_when_shown", False), problem)
         settings = load_settings()
         _configure_logging(settings)
+        sweep_data_folder(settings.home)
         if args.command == "ask":
             return cmd_ask(settings, args)
         if args.command == "doctor":

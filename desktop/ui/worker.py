@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 from shiboken6 import Shiboken
 
 from desktop.core.progress import Progress
@@ -76,9 +76,20 @@ class GeneratorWorker(QObject):
                     self.produced.emit(item)
         except Exception as exc:  # report any failure to the window instead of dying
             log.debug("worker failed", exc_info=True)
+            self._go_home()
             self.failed.emit(_message(exc))
         else:
+            self._go_home()
             self.finished.emit()
+
+    def _go_home(self) -> None:
+        """Hand this object back to the GUI thread before the run ends, so that Qt deletes it
+        there. Deleted on the ending worker thread, its destructor waits for the GIL while
+        holding Qt's connection lock, and the GUI thread (holding the GIL) can wait for that
+        lock in any connect(), as a busy progress bar's paint does: the window froze."""
+        app = QCoreApplication.instance()
+        if app is not None:
+            self.moveToThread(app.thread())
 
 
 def _message(exc: Exception) -> str:

@@ -1,0 +1,68 @@
+"""A 1,000-page guideline PDF imported and indexed through the app's own path (read, chunk,
+embed, write chroma and FTS5), then searched; and removed again. No target in the issues:
+the figure says how long a clinic waits for a book-length guideline it owns.
+
+The pages are generated prose of guideline length (about 300 words a page), so the index
+work is realistic; the text itself is filler with one searchable fact per page."""
+
+from __future__ import annotations
+
+import random
+import tempfile
+import time
+from pathlib import Path
+
+from fpdf import FPDF
+
+from bench.common import save, show
+from desktop.core.knowledge.pdf_import import ImportedDocument
+
+PAGES = 1000
+WORDS = (
+    "treatment options depend on the stage of the cancer the hormone receptor status and the "
+    "HER2 status as well as the person's general health and preferences the care team "
+    "discusses the benefits and risks of surgery radiation therapy chemotherapy hormone "
+    "therapy and targeted therapy follow up visits check for side effects and recurrence"
+).split()
+
+
+def write_pdf(path: Path, pages: int = PAGES, seed: int = 0) -> Path:
+    rng = random.Random(seed)
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=9)
+    for page in range(1, pages + 1):
+        pdf.add_page()
+        lines = [f"Chapter {page}. Marker finding {page}: zorbitant level {page}."]
+        lines += [" ".join(rng.choice(WORDS) for _ in range(20)) for _ in range(15)]  # ~300 words
+        for line in lines:
+            pdf.multi_cell(0, 4, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+def run(services, pages: int = PAGES) -> dict:
+    with tempfile.TemporaryDirectory(prefix="lantern-bench-guideline-") as tmp:
+        path = write_pdf(Path(tmp) / "long-guideline.pdf", pages)
+        size_mb = path.stat().st_size / 2**20
+        t0 = time.perf_counter()
+        doc = None
+        for item in services.import_guideline(path, "Long guideline", "Bench", 2026):
+            if isinstance(item, ImportedDocument):
+                doc = item
+        elapsed = time.perf_counter() - t0
+        assert doc is not None and doc.pages == pages, "the import did not finish"
+        answer = services.engine.ask(f"What is the zorbitant level in marker finding {pages // 2}?")
+        found = any(f"p. {pages // 2}" in c.locator for c in answer.citations)
+        for _ in services.remove_guideline(doc.pack_id):
+            pass
+    figures = {
+        "pages": pages,
+        "PDF MB": round(size_mb, 1),
+        "chunks": len(doc.chunks),
+        "import and indexing s": elapsed,
+        "pages per s": pages / elapsed,
+        "page cited for a question about it (1 = yes)": int(found),
+    }
+    show(f"Guideline import: {pages}-page PDF read, chunked, embedded and indexed", figures)
+    save("guideline_import", figures)
+    return figures
