@@ -3,7 +3,7 @@ embed, write chroma and FTS5), then searched; and removed again. No target in th
 the figure says how long a clinic waits for a book-length guideline it owns.
 
 The pages are generated prose of guideline length (about 300 words a page), so the index
-work is realistic; the text itself is filler with one searchable fact per page."""
+work is realistic; the text itself is filler with one made-up word per page to ask about."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from bench.common import save, show
 from desktop.core.knowledge.pdf_import import ImportedDocument
 
 PAGES = 1000
+CANDIDATES = 30
 WORDS = (
     "treatment options depend on the stage of the cancer the hormone receptor status and the "
     "HER2 status as well as the person's general health and preferences the care team "
@@ -26,13 +27,23 @@ WORDS = (
 ).split()
 
 
+def marker(page: int) -> str:
+    """A made-up word found on one page only ("zorbab"), so a question can target it."""
+    letters = ""
+    while True:
+        page, rest = divmod(page, 26)
+        letters = "abcdefghijklmnopqrstuvwxyz"[rest] + letters
+        if not page:
+            return "zorb" + letters
+
+
 def write_pdf(path: Path, pages: int = PAGES, seed: int = 0) -> Path:
     rng = random.Random(seed)
     pdf = FPDF()
     pdf.set_font("Helvetica", size=9)
     for page in range(1, pages + 1):
         pdf.add_page()
-        lines = [f"Chapter {page}. Marker finding {page}: zorbitant level {page}."]
+        lines = [f"Chapter {page}. The {marker(page)} protocol is described on this page."]
         lines += [" ".join(rng.choice(WORDS) for _ in range(20)) for _ in range(15)]  # ~300 words
         for line in lines:
             pdf.multi_cell(0, 4, line, new_x="LMARGIN", new_y="NEXT")
@@ -51,8 +62,12 @@ def run(services, pages: int = PAGES) -> dict:
                 doc = item
         elapsed = time.perf_counter() - t0
         assert doc is not None and doc.pages == pages, "the import did not finish"
-        answer = services.engine.ask(f"What is the zorbitant level in marker finding {pages // 2}?")
-        found = any(f"p. {pages // 2}" in c.locator for c in answer.citations)
+        question, page = f"What is the {marker(pages // 2)} protocol?", f"p. {pages // 2}"
+        answer = services.engine.ask(question)
+        found = any(c.locator.endswith(page) for c in answer.citations)
+        hits = services.retriever.search(question, limit=CANDIDATES).hits
+        ranks = [i for i, h in enumerate(hits, 1) if h.section.locator == page]
+        keyword = [h.keyword_rank for h in hits if h.section.locator == page and h.keyword_rank]
         for _ in services.remove_guideline(doc.pack_id):
             pass
     figures = {
@@ -62,6 +77,10 @@ def run(services, pages: int = PAGES) -> dict:
         "import and indexing s": elapsed,
         "pages per s": pages / elapsed,
         "page cited for a question about it (1 = yes)": int(found),
+        # a made-up word means nothing to the embedding model: the dense lists rank the
+        # page's look-alikes first and reciprocal-rank fusion follows them
+        f"hybrid rank of that page (0 = not in the top {CANDIDATES})": ranks[0] if ranks else 0,
+        "keyword rank of that page (0 = not found)": keyword[0] if keyword else 0,
     }
     show(f"Guideline import: {pages}-page PDF read, chunked, embedded and indexed", figures)
     save("guideline_import", figures)

@@ -500,13 +500,18 @@ FIGURES: tuple[Figure, ...] = (
     Figure(
         "guideline_1000_cited",
         8,
-        "1,000-page guideline: the page asked about is cited (1 = yes)",
+        "1,000-page guideline: the page with a made-up word asked about is cited (1 = yes)",
         "guideline_import",
         key("page cited for a question about it (1 = yes)"),
-        "",
-        "== 1",
-        "PDFs: ... 1,000 pages ... the app keeps running",
-        0,
+        digits=0,
+    ),
+    Figure(
+        "guideline_1000_rank",
+        8,
+        "1,000-page guideline: that page's hybrid rank (keyword rank beside it in the JSON)",
+        "guideline_import",
+        key("hybrid rank of that page (0 = not in the top 30)"),
+        digits=0,
     ),
     Figure(
         "network",
