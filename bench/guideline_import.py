@@ -64,10 +64,11 @@ def run(services, pages: int = PAGES) -> dict:
         assert doc is not None and doc.pages == pages, "the import did not finish"
         question, page = f"What is the {marker(pages // 2)} protocol?", f"p. {pages // 2}"
         answer = services.engine.ask(question)
-        found = any(c.locator.endswith(page) for c in answer.citations)
+        found = any(c.locator.split(", ")[-1] == page for c in answer.citations)
         hits = services.retriever.search(question, limit=CANDIDATES).hits
-        ranks = [i for i, h in enumerate(hits, 1) if h.section.locator == page]
-        keyword = [h.keyword_rank for h in hits if h.section.locator == page and h.keyword_rank]
+        on_page = [(i, h) for i, h in enumerate(hits, 1) if h.section.locator.endswith(", " + page)]
+        ranks = [i for i, _ in on_page]
+        keyword = [h.keyword_rank for _, h in on_page if h.keyword_rank]
         for _ in services.remove_guideline(doc.pack_id):
             pass
     figures = {

@@ -146,6 +146,33 @@ def test_a_thousand_page_guideline_imports_and_is_searchable(mini_services, tmp_
     assert elapsed < 600
 
 
+def test_a_rare_word_on_one_page_of_an_imported_guideline_is_found(mini_services, tmp_path):
+    """Look-alike pages and a made-up word (a local protocol name, a trial acronym): the
+    embedding model knows nothing of it, so only the keyword match can find its page. It
+    ranks first and the question is answered from that page, not called out of scope."""
+    filler = (
+        "Treatment options depend on the stage of the cancer, the hormone receptor status and "
+        "the HER2 status. The care team discusses the benefits and risks of each treatment."
+    )
+    words = [f"zorb{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(60)]
+    texts = [f"Chapter {i + 1}. The {w} protocol is described here. {filler}" for i, w in
+             enumerate(words)]
+    path = tmp_path / "protocols.pdf"
+    path.write_bytes(pdfs.pages_pdf(texts))
+    doc = list(mini_services.import_guideline(path, "Protocols", "Test", 2026))[-1]
+    try:
+        question = f"What is the {words[41]} protocol?"
+        top = mini_services.retriever.search(question, limit=5).hits[0]
+        assert top.decisive and top.section.locator == "Protocols, p. 42"
+        answer = mini_services.engine.ask(question)
+        assert answer.clarification is None, answer.clarification
+        assert answer.citations[0].locator == "Protocols, p. 42"
+        # a word no page holds: "protocol" is on every page, so nothing is decisive
+        assert not mini_services.retriever.search("What is the zorbzz protocol?").hits[0].decisive
+    finally:
+        list(mini_services.remove_guideline(doc.pack_id))
+
+
 # -- the CLI: one line per refused file, the readable ones imported ---------------------------
 def test_cli_records_import_of_every_bad_pdf(tmp_path: Path) -> None:
     folder = tmp_path / "files"

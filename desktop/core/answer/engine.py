@@ -22,6 +22,7 @@ from desktop.core.answer.personal import PersonalContext
 from desktop.core.answer.schema import Answer
 from desktop.core.knowledge.index import GuidelineIndex, Progress
 from desktop.core.knowledge.normalise import normalise
+from desktop.core.knowledge.pdf_import import IMPORTED_PACK_PREFIX
 from desktop.core.knowledge.retrieve import Retriever, SectionHit
 from desktop.core.knowledge.text import STOPWORDS, words
 from desktop.core.knowledge.vocabulary import BRANDS, EXPANSIONS, TERMS
@@ -47,6 +48,13 @@ class QuestionError(ValueError):
 class EngineConfig:
     top_sections: int = 3
     max_answer_sentences: int = 8
+
+
+def _owned_exact_match(hit: SectionHit) -> bool:
+    """A decisive keyword match in a guideline PDF the user imported. Words the embedding
+    model does not know (a trial acronym, a local protocol name) have no dense similarity,
+    which alone would call the question out of scope."""
+    return hit.decisive and hit.section.pack_id.startswith(IMPORTED_PACK_PREFIX)
 
 
 class AnswerEngine:
@@ -126,14 +134,17 @@ class AnswerEngine:
             boost=personal.boost if personal is not None else None,
         )
         top = retrieval.hits[0] if retrieval.hits else None
-        if (
-            top is None
-            or top.best_similarity < SCOPE_FLOOR
+        in_scope = top is not None and (
+            _owned_exact_match(top)  # however it embeds
             or (
-                top.best_similarity < SCOPE_SIMILARITY
-                and not any(h.keyword_rank for h in retrieval.hits[:3])
+                top.best_similarity >= SCOPE_FLOOR
+                and (
+                    top.best_similarity >= SCOPE_SIMILARITY
+                    or any(h.keyword_rank for h in retrieval.hits[:3])
+                )
             )
-        ):
+        )
+        if not in_scope:
             return self._out_of_scope(text, urgent, start), []
         hits = retrieval.hits[: self.config.top_sections]
         if hits:  # keep only sections in the same league as the best one

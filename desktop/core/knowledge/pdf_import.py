@@ -21,6 +21,7 @@ from desktop.core.knowledge.text import normalise_whitespace
 from desktop.core.progress import Progress
 
 CHUNK_WORDS = 160
+IMPORTED_PACK_PREFIX = "import-"  # the pack id of a PDF the user imported
 MAX_PDF_BYTES = 200_000_000
 _HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?[A-Z][^.!?]{2,80}$")
 
@@ -48,7 +49,7 @@ class ImportedDocument:
 
     @property
     def pack_id(self) -> str:
-        return f"import-{self.sha256[:12]}"
+        return f"{IMPORTED_PACK_PREFIX}{self.sha256[:12]}"
 
     def sections(self) -> list[GuidelineSection]:
         out = []

@@ -21,6 +21,12 @@ from desktop.core.knowledge.normalise import Normalised, normalise
 from desktop.core.knowledge.pack import GuidelineSection
 
 RRF_K = 60
+# A keyword top hit whose BM25 score is this many times the runner-up's is a decisive exact
+# match (a rare word found in one section): it counts as first in the two dense lists too, so
+# dense look-alikes cannot bury it (a made-up word asked about in a 1,000-page imported
+# guideline ranked outside the top 30 with plain fusion, 23rd with one list's worth:
+# bench/guideline_import.py). The pack's retrieval benchmark does not move (MRR 0.8500).
+DECISIVE = 3.0
 CANDIDATES = 40
 Mode = Literal["hybrid", "dense", "keyword"]
 Boost = Callable[[GuidelineSection], float]
@@ -34,6 +40,7 @@ class SectionHit:
     keyword_rank: int | None = None
     best_similarity: float = 0.0  # cosine similarity of the best dense match (0..1)
     passages: list[str] = field(default_factory=list)  # entry ids that matched, best first
+    decisive: bool = False  # the keyword top hit, far ahead of the next section (DECISIVE)
 
 
 @dataclass
@@ -53,6 +60,18 @@ def _section_ranks(entries: Sequence[tuple[str, str]]) -> dict[str, tuple[int, l
         else:
             ranks[key][1].append(entry_id)
     return ranks
+
+
+def _decisive(keyword: Sequence[tuple[str, str, float]]) -> str | None:
+    """The section of a keyword top hit far ahead of the next section's best (BM25 scores
+    are negative, lower is better), or None."""
+    if not keyword:
+        return None
+    _, top_key, top = keyword[0]
+    runner_up = next((score for _, key, score in keyword if key != top_key), None)
+    if top < 0 and runner_up is not None and runner_up < 0 and top <= DECISIVE * runner_up:
+        return top_key
+    return None
 
 
 class Retriever:
@@ -107,6 +126,7 @@ class Retriever:
         dense_ranks = _section_ranks([(h.entry_id, h.section_key) for h in dense])
         fine_ranks = _section_ranks([(h.entry_id, h.section_key) for h in fine])
         keyword_ranks = _section_ranks([(e, k) for e, k, _ in keyword])
+        decisive = _decisive(keyword)
         best_sim: dict[str, float] = {}
         for h in sorted(dense + fine, key=lambda h: h.distance):
             best_sim.setdefault(h.section_key, 1.0 - h.distance)
@@ -119,6 +139,8 @@ class Retriever:
             f = fine_ranks.get(key)
             k = keyword_ranks.get(key)
             score = sum(1.0 / (RRF_K + r[0]) for r in (d, f, k) if r)
+            if key == decisive:
+                score += 2.0 / (RRF_K + 1)
             if boost is not None:
                 score *= 1.0 + max(0.0, boost(section))
             entries = (d[1] if d else []) + [
@@ -132,6 +154,7 @@ class Retriever:
                     k[0] if k else None,
                     best_sim.get(key, 0.0),
                     entries,
+                    key == decisive,
                 )
             )
         hits.sort(key=lambda h: (-h.score, h.section.key))
