@@ -156,6 +156,14 @@ def run(args: argparse.Namespace, started: float) -> None:
     )
     try:
         t0 = time.perf_counter()
+        from desktop.ui.main_window import set_window_icon
+
+        if not set_window_icon(app):
+            raise SelfTestError("the window icon could not be drawn (icon file or SVG plugin)")
+        window.build_areas()
+        _step("window icon and tabs", t0, f"{window.tabs.count()} tabs")
+
+        t0 = time.perf_counter()
         window.start()
         _wait(window.services_ready, window.failed, args.timeout, "answer engine did not start")
         services = window.services
