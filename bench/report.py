@@ -469,6 +469,17 @@ FIGURES: tuple[Figure, ...] = (
         digits=3,
     ),
     Figure(
+        "start_ratio_xvfb",
+        8,
+        "Start to window shown, ratio to a bare window, under Xvfb (xcb; when installed)",
+        "startup",
+        key("Xvfb (xcb): ratio"),
+        "",
+        "<= 1.5",
+        "start time to window shown vs a bare PySide6 window (ratio <= 1.5)",
+        2,
+    ),
+    Figure(
         "bare_s",
         8,
         "Bare PySide6 window shown (median of runs)",

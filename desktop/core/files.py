@@ -12,8 +12,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import secrets
-import shutil
 import time
 from pathlib import Path
 
@@ -43,7 +41,7 @@ DATA_SUBFOLDERS: dict[str, tuple[re.Pattern[str], ...]] = {
 
 def temp_name() -> str:
     """A fresh temp file name for this process (see the module docstring)."""
-    return f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(8)}{TEMP_SUFFIX}"
+    return f"{TEMP_PREFIX}{os.getpid()}-{os.urandom(8).hex()}{TEMP_SUFFIX}"
 
 
 def is_temp_name(name: str) -> bool:
@@ -137,6 +135,8 @@ def _sweep_temp_folders(folder: Path, stale_after: float) -> int:
             if _stale(
                 int(match.group(1)), entry.stat(follow_symlinks=False).st_mtime, now, stale_after
             ):
+                import shutil  # only when there is a folder to remove: off the start path
+
                 shutil.rmtree(entry.path)
                 removed += 1
         except OSError as exc:
