@@ -69,6 +69,10 @@ def run(services, pages: int = PAGES) -> dict:
         on_page = [(i, h) for i, h in enumerate(hits, 1) if h.section.locator.endswith(", " + page)]
         ranks = [i for i, _ in on_page]
         keyword = [h.keyword_rank for _, h in on_page if h.keyword_rank]
+        # the word alone: no other term to match, so a single keyword hit
+        alone_page = f"p. {pages // 3}"
+        alone = services.engine.ask(f"Tell me about {marker(pages // 3)}")
+        alone_found = any(c.locator.split(", ")[-1] == alone_page for c in alone.citations[:1])
         for _ in services.remove_guideline(doc.pack_id):
             pass
     figures = {
@@ -81,7 +85,8 @@ def run(services, pages: int = PAGES) -> dict:
         # a made-up word means nothing to the embedding model: the dense lists rank the
         # page's look-alikes first and reciprocal-rank fusion follows them
         f"hybrid rank of that page (0 = not in the top {CANDIDATES})": ranks[0] if ranks else 0,
-        "keyword rank of that page (0 = not found)": keyword[0] if keyword else 0,
+        "keyword rank of that page (0 = not in the hybrid top 30)": (keyword or [0])[0],
+        "the word alone: its page cited first (1 = yes)": int(alone_found),
     }
     show(f"Guideline import: {pages}-page PDF read, chunked, embedded and indexed", figures)
     save("guideline_import", figures)

@@ -525,6 +525,14 @@ FIGURES: tuple[Figure, ...] = (
         digits=0,
     ),
     Figure(
+        "guideline_1000_alone",
+        8,
+        "1,000-page guideline: the made-up word asked alone, its page cited first (1 = yes)",
+        "guideline_import",
+        key("the word alone: its page cited first (1 = yes)"),
+        digits=0,
+    ),
+    Figure(
         "network",
         8,
         "AF_INET/AF_INET6 connects (ask, import, idle window)",

@@ -47,14 +47,12 @@ def _window_settings() -> tuple[Settings, str]:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        if args.command is None:
-            settings, problem = _window_settings()
-            _configure_logging(settings)
-            sweep_data_folder(settings.home)  # temp files a killed save left behind
-            return run_window(settings, getattr(args, "exit_when_shown", False), problem)
-        settings = load_settings()
+        window = args.command is None
+        settings, problem = _window_settings() if window else (load_settings(), "")
         _configure_logging(settings)
-        sweep_data_folder(settings.home)
+        sweep_data_folder(settings.home)  # temp files a killed save left behind
+        if window:
+            return run_window(settings, getattr(args, "exit_when_shown", False), problem)
         if args.command == "ask":
             return cmd_ask(settings, args)
         if args.command == "doctor":

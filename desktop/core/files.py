@@ -77,7 +77,8 @@ def writer_alive(pid: int) -> bool:
     return psutil.pid_exists(pid)
 
 
-def _stale(pid: int | None, mtime: float, now: float, stale_after: float) -> bool:
+def is_stale(pid: int | None, mtime: float, now: float, stale_after: float) -> bool:
+    """A leftover: older than ``stale_after`` seconds, or its writer process is gone."""
     if now - mtime > stale_after:
         return True
     return pid is not None and not writer_alive(pid)
@@ -108,7 +109,7 @@ def sweep_temp_files(
             if not entry.is_file(follow_symlinks=False):
                 continue
             pid = int(current.group(1)) if current else None
-            if _stale(pid, entry.stat(follow_symlinks=False).st_mtime, now, stale_after):
+            if is_stale(pid, entry.stat(follow_symlinks=False).st_mtime, now, stale_after):
                 os.unlink(entry.path)
                 removed += 1
         except FileNotFoundError:  # its writer renamed it, or another sweep took it
@@ -132,7 +133,7 @@ def _sweep_temp_folders(folder: Path, stale_after: float) -> int:
         try:
             if not entry.is_dir(follow_symlinks=False):
                 continue
-            if _stale(
+            if is_stale(
                 int(match.group(1)), entry.stat(follow_symlinks=False).st_mtime, now, stale_after
             ):
                 import shutil  # only when there is a folder to remove: off the start path

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +41,7 @@ from desktop.ui import worker as workers
 from desktop.ui.lab_chart import LabChart
 
 if TYPE_CHECKING:  # imported when a patient is opened: the window shows without them
+    from desktop.core.records.keys import KeyWrapper
     from desktop.core.records.profile import ProfileFact
     from desktop.core.records.session import PatientSession
 
@@ -683,11 +684,19 @@ class _ActivityFilter(QObject):
         return False
 
 
-def _open_session(*args: object) -> PatientSession:
-    """Open a patient's session (on the worker thread, which also pays for the import)."""
+def _open_session(
+    home: Path,
+    patient_id: str,
+    wrapper: KeyWrapper,
+    embed: Callable,
+    identity: str,
+    lock_after: float,
+) -> Iterator[object]:
+    """``PatientSession.open``, imported on the worker thread that runs it (the records
+    modules stay off the path to the first paint)."""
     from desktop.core.records.session import PatientSession
 
-    return PatientSession.open(*args)  # type: ignore[arg-type]
+    yield from PatientSession.open(home, patient_id, wrapper, embed, identity, lock_after)
 
 
 def _shown_value(fact: ProfileFact) -> str:

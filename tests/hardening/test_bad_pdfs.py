@@ -167,6 +167,12 @@ def test_a_rare_word_on_one_page_of_an_imported_guideline_is_found(mini_services
         answer = mini_services.engine.ask(question)
         assert answer.clarification is None, answer.clarification
         assert answer.citations[0].locator == "Protocols, p. 42"
+        # the word alone: the only section any term matches is decisive too (on 1,000
+        # look-alike pages plain fusion answered from the wrong page: bench guideline)
+        alone = f"Tell me about {words[7]}"
+        assert mini_services.retriever.search(alone, limit=5).hits[0].decisive
+        only = mini_services.engine.ask(alone)
+        assert only.citations and only.citations[0].locator == "Protocols, p. 8"
         # a word no page holds: "protocol" is on every page, so nothing is decisive
         assert not mini_services.retriever.search("What is the zorbzz protocol?").hits[0].decisive
     finally:

@@ -21,10 +21,11 @@ from desktop.core.knowledge.normalise import Normalised, normalise
 from desktop.core.knowledge.pack import GuidelineSection
 
 RRF_K = 60
-# A keyword top hit whose BM25 score is this many times the runner-up's is a decisive exact
-# match (a rare word found in one section): it counts as first in the two dense lists too, so
-# dense look-alikes cannot bury it (a made-up word asked about in a 1,000-page imported
-# guideline ranked outside the top 30 with plain fusion, 23rd with one list's worth:
+# A keyword top hit whose BM25 score is this many times the runner-up's (or the only section
+# any term matched) is a decisive exact match, a rare word found in one section: it counts as
+# first in the two dense lists too, so dense look-alikes cannot bury it (a made-up word asked
+# about in a 1,000-page imported guideline ranked outside the top 30 with plain fusion, 23rd
+# with one list's worth; asked alone, it was answered from another page:
 # bench/guideline_import.py). The pack's retrieval benchmark does not move (MRR 0.8500).
 DECISIVE = 3.0
 CANDIDATES = 40
@@ -64,12 +65,12 @@ def _section_ranks(entries: Sequence[tuple[str, str]]) -> dict[str, tuple[int, l
 
 def _decisive(keyword: Sequence[tuple[str, str, float]]) -> str | None:
     """The section of a keyword top hit far ahead of the next section's best (BM25 scores
-    are negative, lower is better), or None."""
+    are negative, lower is better), or the only section that matched at all; else None."""
     if not keyword:
         return None
     _, top_key, top = keyword[0]
     runner_up = next((score for _, key, score in keyword if key != top_key), None)
-    if top < 0 and runner_up is not None and runner_up < 0 and top <= DECISIVE * runner_up:
+    if runner_up is None or (top < 0 and runner_up < 0 and top <= DECISIVE * runner_up):
         return top_key
     return None
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from desktop.core.files import STALE_SECONDS, sweep_temp_files, write_atomic, writer_alive
+from desktop.core.files import STALE_SECONDS, is_stale, sweep_temp_files, write_atomic
 from desktop.core.records.keys import KeyWrapper, VaultKeyError
 
 log = logging.getLogger(__name__)
@@ -268,8 +268,8 @@ def recover(home: Path, *, stale_after: float = STALE_SECONDS) -> Recovery:
             folder = Path(entry.path)
             work = _WORK_FOLDER.match(entry.name)
             if work:
-                old = now - entry.stat(follow_symlinks=False).st_mtime > stale_after
-                if old or not writer_alive(int(work.group(2))):
+                mtime = entry.stat(follow_symlinks=False).st_mtime
+                if is_stale(int(work.group(2)), mtime, now, stale_after):
                     shutil.rmtree(folder)
                     done.removed += 1
             elif PATIENT_ID.match(entry.name):
