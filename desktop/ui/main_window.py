@@ -656,7 +656,7 @@ def set_window_icon(app: QApplication) -> bool:
     from PySide6.QtGui import QIcon
 
     icon = QIcon(str(ICON))
-    if icon.isNull() or (not icon.availableSizes() and icon.pixmap(32, 32).isNull()):
+    if icon.pixmap(32, 32).isNull():  # a missing file or no SVG plugin draws nothing
         return False
     app.setWindowIcon(icon)
     return True
