@@ -1,11 +1,11 @@
 """Embedding throughput (texts/s and tokens/s) at several batch sizes, on the pack's own
-retrieval units; the default batch size in desktop/core/embed.py is chosen from this."""
+retrieval units; the default batch size in desktop/core/models/embed.py is chosen from this."""
 
 from __future__ import annotations
 
 from bench.common import Timer, save, show
-from desktop.core.embed import Embedder, embedding_spec
 from desktop.core.knowledge.chunking import section_units
+from desktop.core.models.embed import Embedder, embedding_spec
 from desktop.services import load_sections
 from desktop.settings import load_settings
 

@@ -7,10 +7,10 @@ import tempfile
 from pathlib import Path
 
 from bench.common import Timer, save, show
-from desktop.core.embed import Embedder, embedding_spec
 from desktop.core.knowledge.index import GuidelineIndex
 from desktop.core.knowledge.pack import load_pack
-from desktop.resources import guidelines_dir
+from desktop.core.models.embed import Embedder, embedding_spec
+from desktop.core.resources import guidelines_dir
 
 
 def run() -> dict:

@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 
 from bench.common import SHARED_EVAL, Timer, percentile, save, show
-from desktop.core.embed import Embedder, embedding_spec
 from desktop.core.knowledge.index import GuidelineIndex
 from desktop.core.knowledge.pack import GuidelineSection
 from desktop.core.knowledge.retrieve import Retriever
 from desktop.core.knowledge.vocabulary import TERMS
+from desktop.core.models.embed import Embedder, embedding_spec
 
 SIZES = (1_000, 10_000, 100_000)
 PER_SECTION = 10

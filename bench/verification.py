@@ -12,9 +12,9 @@ against its passage, in two contexts:
   from elsewhere in the same section are left out: there they are supported).
 
 Set A is split in two by a hash of the passage (no passage is in both halves). The thresholds
-in ``desktop.core.llm.verify`` were chosen on A's tuning half only (both contexts pooled): the
-grid point with the best F0.5 of "supported" (precision weighs more than recall: a kept
-unsupported sentence is worse than a removed supported one), ties towards stricter values.
+in ``desktop.core.answer.checking.verify`` were chosen on A's tuning half only (both contexts
+pooled): the grid point with the best F0.5 of "supported" (precision weighs more than recall:
+a kept unsupported sentence is worse than a removed supported one), ties towards stricter values.
 A's held-out half is not blind: its errors were printed once early in development, before the
 number-in-context and HER2-status rules were written, so its figures are optimistic. Set B
 (rows with ``"set": "B"``: other sections, written after the rules and thresholds were fixed
@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench.common import REPO, save
-from desktop.core.llm.verify import DEFAULT_RULE, SupportRule, verify
+from desktop.core.answer.checking.verify import DEFAULT_RULE, SupportRule, verify
 
 LABELLED = REPO / "bench" / "data" / "verify_labelled.jsonl"
 SECTIONS = REPO / "guidelines" / "breast-cancer" / "sections"
@@ -214,7 +214,7 @@ def timing(embed: Embed) -> float:
 
 def run(embed: Embed | None = None, quiet_held_out: bool = False) -> dict:
     if embed is None:
-        from desktop.core.embed import Embedder, embedding_spec
+        from desktop.core.models.embed import Embedder, embedding_spec
 
         embed = Embedder(embedding_spec()).embed
     cached = CachedEmbed(embed)

@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         print("lantern: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # last resort: keep the message, hide the traceback
-        from desktop.core.embed import EmbeddingModelError
+        from desktop.core.models.embed import EmbeddingModelError
 
         if isinstance(exc, EmbeddingModelError):
             print(f"lantern: {exc}", file=sys.stderr)
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _services(settings: Settings):
-    from desktop.core.embed import EmbeddingModelError
+    from desktop.core.models.embed import EmbeddingModelError
     from desktop.services import build_services
 
     try:
@@ -154,7 +154,7 @@ def _generator(settings: Settings, args: argparse.Namespace):
     """The language model for --mode/--model (None: extractive); auto mode says on stderr
     why it answers without one, llm mode fails with the reason."""
     from desktop.core.llm.generator import ModelUnavailable
-    from desktop.generation import open_generator
+    from desktop.generator_choice import open_generator
 
     mode = args.mode or ("llm" if args.model else settings.answer_mode)
     if mode == "extractive":
@@ -430,7 +430,7 @@ def _print_profile(vault, as_json: bool) -> int:
 
 def _import_records(settings: Settings, vault, paths: list[Path]) -> int:
     """Import files, embed them for search, then refresh the cached profile."""
-    from desktop.core.embed import Embedder, EmbeddingModelError, embedding_spec
+    from desktop.core.models.embed import Embedder, EmbeddingModelError, embedding_spec
     from desktop.core.records.importer import RecordDocument, RecordImportError, documents
     from desktop.core.records.session import PatientSession
 

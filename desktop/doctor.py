@@ -22,7 +22,7 @@ class Check:
 
 
 def check_embedding(settings: Settings) -> Check:
-    from desktop.core.embed import Embedder, EmbeddingModelError, embedding_spec
+    from desktop.core.models.embed import Embedder, EmbeddingModelError, embedding_spec
 
     try:
         spec = embedding_spec(settings.embedding_model)

@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 from desktop.app import UserError
-from desktop.core.llm.catalog import CatalogError
-from desktop.core.llm.gguf_file import GGUFError, human_size
-from desktop.core.llm.store import (
+from desktop.core.models.catalog import CatalogError
+from desktop.core.models.gguf_file import GGUFError, human_size
+from desktop.core.models.store import (
     ImportProblem,
     InstalledModel,
     ModelStore,
@@ -139,8 +139,8 @@ def _use(store: ModelStore, settings: Settings, name: str) -> int:
     print(f"{model.name}\tselected ({model.title})")
     if settings.model and store.find(settings.model) != model:
         print(f"note: the 'model' setting ({settings.model}) takes precedence over this choice")
-    from desktop.core.llm.gguf_file import read_gguf_info
-    from desktop.core.llm.memory import ModelTooLargeError, check_memory
+    from desktop.core.models.gguf_file import read_gguf_info
+    from desktop.core.models.memory import ModelTooLargeError, check_memory
 
     try:
         check_memory(read_gguf_info(model.path), settings.model_context)

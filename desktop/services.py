@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop.core.answer.engine import AnswerEngine, EngineConfig
-from desktop.core.embed import Embedder, embedding_spec
 from desktop.core.knowledge.chroma_store import ChromaServerUnavailable, open_server
 from desktop.core.knowledge.index import GuidelineIndex, Progress
 from desktop.core.knowledge.pack import GuidelineSection, Pack, discover_packs
 from desktop.core.knowledge.pdf_import import ImportedDocument, ImportStore
 from desktop.core.knowledge.retrieve import Retriever
+from desktop.core.models.embed import Embedder, embedding_spec
 from desktop.settings import Settings, check_chroma_server_url
 
 log = logging.getLogger(__name__)

@@ -15,12 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import platformdirs
 
-from desktop import resources
+from desktop.core import resources
 from desktop.core.files import write_atomic
+from desktop.core.knowledge.server_url import ServerUrlError, parse_server_url
 
 ENV_PREFIX = "LANTERN_"
 SETTINGS_FILE = "settings.toml"
@@ -151,28 +151,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
 
 
 def check_chroma_server_url(url: str) -> tuple[str, int, bool]:
-    """(host, port, tls) of a ``chroma_server_url``; SettingsError when it is not usable.
-
-    Only an http:// or https:// address of a host (and optional port) is accepted: no path,
-    query, user name or password, so the setting names exactly one server to connect to."""
-    problem = f"chroma_server_url {url!r} is not an http://HOST:PORT or https://HOST:PORT address"
+    """(host, port, tls) of a ``chroma_server_url``; SettingsError when it is not usable."""
     try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError as exc:  # a port that is not a number or out of range
-        raise SettingsError(problem) from exc
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or parts.username is not None
-        or parts.password is not None
-        or parts.path not in ("", "/")
-        or parts.query
-        or parts.fragment
-    ):
-        raise SettingsError(problem)
-    tls = parts.scheme == "https"
-    return parts.hostname, port or (443 if tls else 8000), tls
+        return parse_server_url(url)
+    except ServerUrlError as exc:
+        raise SettingsError(str(exc)) from exc
 
 
 def _toml_value(value: bool | int | str) -> str:

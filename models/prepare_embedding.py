@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from desktop.core.embed import file_sha256
+from desktop.core.models.embed import file_sha256
 
 HERE = Path(__file__).resolve().parent
 SPECIAL = {"[PAD]": 0, "[UNK]": 100, "[CLS]": 101, "[SEP]": 102, "[MASK]": 103}

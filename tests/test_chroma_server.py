@@ -19,7 +19,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from desktop.core.embed import Embedder, embedding_spec
 from desktop.core.knowledge.chroma_store import (
     ChromaServerUnavailable,
     check_server,
@@ -28,7 +27,8 @@ from desktop.core.knowledge.chroma_store import (
 from desktop.core.knowledge.index import GuidelineIndex, open_chroma
 from desktop.core.knowledge.pack import load_pack
 from desktop.core.knowledge.retrieve import Retriever
-from desktop.resources import guidelines_dir
+from desktop.core.models.embed import Embedder, embedding_spec
+from desktop.core.resources import guidelines_dir
 from desktop.services import guideline_store
 from desktop.settings import SettingsError, check_chroma_server_url, load_settings
 

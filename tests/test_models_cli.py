@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from desktop.__main__ import main
-from desktop.core.llm import catalog
-from desktop.core.llm.catalog import CatalogEntry
+from desktop.core.models import catalog
+from desktop.core.models.catalog import CatalogEntry
 from models.make_tiny_gguf import bad_header_copy, truncated_copy, write_model
 from tests.conftest import run_cli
 

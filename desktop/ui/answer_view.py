@@ -10,7 +10,7 @@ from PySide6.QtGui import QDesktopServices, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 if TYPE_CHECKING:
-    from desktop.core.answer.generated import Draft
+    from desktop.core.answer.model_written import Draft
     from desktop.core.answer.schema import Answer
 
 # a run of citation markers "[1]" or "[1][2]", not the "[1]" of a "[text][1]" reference link

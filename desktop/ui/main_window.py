@@ -319,7 +319,7 @@ class MainWindow(AreaTabs):
     def _on_answer(self, item: object) -> None:
         if self.sender() is not self._answer_worker:
             return
-        from desktop.core.answer.generated import Draft  # loaded by the engine by now
+        from desktop.core.answer.model_written import Draft  # loaded by the engine by now
         from desktop.core.answer.schema import Answer
 
         if isinstance(item, Draft):

@@ -2,7 +2,7 @@
 request, and survived when its host process dies (the crash is counted against the model and
 the user is offered another one).
 
-No domain logic here: ``desktop.generation`` picks and opens the generator; this module only
+No domain logic here: ``desktop.generator_choice`` picks and opens the generator; this module only
 runs it on the one worker pattern and turns its state into widgets and signals."""
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from desktop.core.progress import Progress
 from desktop.settings import Settings
 from desktop.ui import worker as workers
 
-if TYPE_CHECKING:  # desktop.generation pulls in the model host: imported off the GUI thread
-    from desktop.generation import GeneratorChoice
+if TYPE_CHECKING:  # desktop.generator_choice pulls in the model host: imported off the GUI thread
+    from desktop.generator_choice import GeneratorChoice
 
 Opener = Callable[[Settings, str], Iterator["Progress | GeneratorChoice"]]
 
 
 def _open(settings: Settings, model: str) -> Iterator[Progress | GeneratorChoice]:
-    from desktop.generation import open_generator
+    from desktop.generator_choice import open_generator
 
     yield Progress(0, 0, "Loading the language model")
     yield open_generator(settings, None, model)
@@ -70,7 +70,7 @@ class ModelControl(QObject):
         return self._job is not None
 
     def _on_choice(self, choice: object) -> None:
-        from desktop.generation import GeneratorChoice
+        from desktop.generator_choice import GeneratorChoice
 
         if self.sender() is not self._job or not isinstance(choice, GeneratorChoice):
             return
@@ -115,7 +115,7 @@ class ModelControl(QObject):
         generator = self.generator
         if generator is None or getattr(generator, "available", True):
             return
-        from desktop.generation import record_crash
+        from desktop.generator_choice import record_crash
 
         record_crash(self.settings, self.key)
         message = (
@@ -133,7 +133,7 @@ class ModelControl(QObject):
 
     # ---- model manager
     def open_dialog(self) -> None:
-        from desktop.core.llm.store import ModelStore
+        from desktop.core.models.store import ModelStore
         from desktop.ui.models_dialog import ModelsDialog
 
         dialog = ModelsDialog(ModelStore(self.settings.home), self.parent())

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.llm.catalog import CatalogError
-from desktop.core.llm.gguf_file import GGUFError, human_size
-from desktop.core.llm.store import (
+from desktop.core.models.catalog import CatalogError
+from desktop.core.models.gguf_file import GGUFError, human_size
+from desktop.core.models.store import (
     ImportProblem,
     InstalledModel,
     ModelStore,

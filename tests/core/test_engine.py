@@ -8,7 +8,7 @@ import pytest
 
 from desktop.core.answer.engine import QuestionError
 from desktop.core.answer.schema import Answer
-from desktop.core.knowledge.text import normalise_whitespace
+from desktop.core.text import normalise_whitespace
 from tests.contract import FIELDS
 
 MARKER = re.compile(r"\[(\d+)\]")

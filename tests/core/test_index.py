@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.embed import Embedder, embedding_spec
 from desktop.core.knowledge.index import GuidelineIndex, Progress
 from desktop.core.knowledge.pack import load_pack
+from desktop.core.models.embed import Embedder, embedding_spec
 from tests.packs import section_text, write_pack
 
 SECTIONS = {

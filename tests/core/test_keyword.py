@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop.core.knowledge.keyword import KeywordStore, fts_query, query_terms
+from desktop.core.knowledge.keyword import KeywordStore, query_terms
+from desktop.core.text import fts_query
 
 
 @pytest.fixture(scope="module")

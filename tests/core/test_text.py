@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.core.knowledge.text import content_terms, normalise_whitespace, split_sentences
+from desktop.core.text import content_terms, normalise_whitespace, split_sentences
 
 
 def test_split_keeps_abbreviations_and_decimals() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop.core.knowledge.validate import check_pack, write_manifest
-from desktop.resources import guidelines_dir
+from desktop.core.resources import guidelines_dir
 from tests.packs import section_text, write_pack
 
 TWO = {"a": ("Alpha topic", "alpha"), "b": ("Beta topic", "beta")}

@@ -28,7 +28,7 @@ from desktop.core.files import is_temp_name  # noqa: E402
 from desktop.core.knowledge.chunking import section_units  # noqa: E402
 from desktop.core.knowledge.index import QUOTABLE, GuidelineIndex  # noqa: E402
 from desktop.core.knowledge.pdf_import import ImportStore  # noqa: E402
-from desktop.core.llm.store import ModelStore  # noqa: E402
+from desktop.core.models.store import ModelStore  # noqa: E402
 from desktop.core.records import importer, profile  # noqa: E402
 from desktop.core.records.keys import PassphraseWrapper  # noqa: E402
 from desktop.core.records.session import PatientSession  # noqa: E402

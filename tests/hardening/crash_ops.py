@@ -32,7 +32,7 @@ from desktop.core.answer.schema import Answer, Section  # noqa: E402
 from desktop.core.knowledge.index import GuidelineIndex  # noqa: E402
 from desktop.core.knowledge.pdf_import import ImportedDocument  # noqa: E402
 from desktop.core.knowledge.retrieve import Retriever  # noqa: E402
-from desktop.core.llm.store import ModelStore  # noqa: E402
+from desktop.core.models.store import ModelStore  # noqa: E402
 from desktop.core.records import importer  # noqa: E402
 from desktop.core.records.keys import PassphraseWrapper  # noqa: E402
 from desktop.core.records.session import PatientSession  # noqa: E402
@@ -68,9 +68,9 @@ class HashEmbedder:
         pass
 
 
-def make_embedder():  # -> HashEmbedder | desktop.core.embed.Embedder
+def make_embedder():  # -> HashEmbedder | desktop.core.models.embed.Embedder
     if os.environ.get("LANTERN_CRASH_EMBEDDER") == "real":
-        from desktop.core.embed import Embedder, embedding_spec
+        from desktop.core.models.embed import Embedder, embedding_spec
 
         return Embedder(embedding_spec(None))
     return HashEmbedder()

@@ -56,7 +56,7 @@ def chat_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def embedding_model() -> Path:
-    from desktop.core.embed import embedding_spec
+    from desktop.core.models.embed import embedding_spec
 
     return embedding_spec().path
 

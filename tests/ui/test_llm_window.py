@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop.core.answer.generated import Draft
-from desktop.core.knowledge.text import split_sentences
-from desktop.generation import GeneratorChoice
+from desktop.core.answer.model_written import Draft
+from desktop.core.text import split_sentences
+from desktop.generator_choice import GeneratorChoice
 from desktop.settings import load_settings
 from desktop.ui.main_window import MainWindow
 from tests.fakes import ScriptedGenerator
@@ -75,7 +75,7 @@ def test_stop_button_works_too(qtbot, services) -> None:
 
 @pytest.fixture
 def tiny_opener(tiny_model: Path):
-    from desktop.core.llm.generator import open_local
+    from desktop.core.llm.local import open_local
 
     def opener(settings, model):
         yield GeneratorChoice(open_local(tiny_model, 2048), "", str(tiny_model))

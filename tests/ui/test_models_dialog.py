@@ -16,8 +16,8 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
-from desktop.core.llm import catalog, store
-from desktop.core.llm.store import ModelStore
+from desktop.core.models import catalog, store
+from desktop.core.models.store import ModelStore
 from desktop.ui.models_dialog import ModelsDialog
 from models.make_tiny_gguf import bad_header_copy, truncated_copy, write_model
 

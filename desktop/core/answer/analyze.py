@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from desktop.core.answer.schema import Clarification, Urgent
-from desktop.core.knowledge.text import fold
+from desktop.core.text import fold
 
 CALL_NOW = (
     "Call your care team's 24-hour number now (your oncology clinic or on-call line). "

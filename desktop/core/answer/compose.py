@@ -15,7 +15,7 @@ import numpy as np
 from desktop.core.answer.schema import Citation, RelatedQuestion, Section
 from desktop.core.knowledge.pack import GuidelineSection
 from desktop.core.knowledge.retrieve import SectionHit
-from desktop.core.knowledge.text import content_terms, split_sentences
+from desktop.core.text import content_terms, split_sentences
 
 DUPLICATE_SIMILARITY = 0.85
 MAIN_DETAIL = 3  # detail sentences from the best section (after its key points)

@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from desktop.core.answer import generated
+from desktop.core.answer import model_written
 from desktop.core.answer.analyze import (
     detect_truncation,
     detect_urgent,
@@ -24,9 +24,9 @@ from desktop.core.knowledge.index import GuidelineIndex, Progress
 from desktop.core.knowledge.normalise import normalise
 from desktop.core.knowledge.pdf_import import IMPORTED_PACK_PREFIX
 from desktop.core.knowledge.retrieve import Retriever, SectionHit
-from desktop.core.knowledge.text import STOPWORDS, words
 from desktop.core.knowledge.vocabulary import BRANDS, EXPANSIONS, TERMS
 from desktop.core.llm.generator import TextGenerator
+from desktop.core.text import STOPWORDS, words
 
 MAX_QUESTION_CHARS = 2000
 # A question is outside the packs when its best dense match is below SCOPE_FLOOR, or below
@@ -84,7 +84,7 @@ class AnswerEngine:
         generator: TextGenerator | None = None,
         max_tokens: int = 450,
         cancel: threading.Event | None = None,
-    ) -> Iterator[Progress | generated.Draft | Answer]:
+    ) -> Iterator[Progress | model_written.Draft | Answer]:
         """Progress, then the Answer. With a ``generator`` the model writes the answer from
         the retrieved passages: drafts stream first and every sentence is checked."""
         yield Progress(0, 2, "Searching the guidelines")
@@ -95,7 +95,7 @@ class AnswerEngine:
             yield answer
             return
         summary = "\n".join(personal.profile.summary()) if personal is not None else ""
-        yield from generated.generate(
+        yield from model_written.generate(
             answer,
             hits,
             generator,

@@ -23,7 +23,7 @@ from desktop.core.answer.schema import (
     Section,
     Urgent,
 )
-from desktop.core.knowledge.text import fold
+from desktop.core.text import fold
 
 
 @dataclass(frozen=True)

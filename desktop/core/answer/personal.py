@@ -15,10 +15,10 @@ from desktop.core.answer.schema import Citation, Section
 from desktop.core.knowledge.keyword import query_terms
 from desktop.core.knowledge.pack import GuidelineSection
 from desktop.core.knowledge.retrieve import SectionHit
-from desktop.core.knowledge.text import words
 from desktop.core.knowledge.vocabulary import BRANDS
 from desktop.core.records.profile import Profile, ProfileFact
 from desktop.core.records.search import RecordHit, RecordIndex
+from desktop.core.text import words
 
 MAX_FACTS = 6
 BOOST_PER_MATCH = 0.2

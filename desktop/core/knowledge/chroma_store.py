@@ -17,6 +17,8 @@ from typing import Any
 
 import httpx
 
+from desktop.core.knowledge.server_url import ServerUrlError, parse_server_url
+
 CONNECT_TIMEOUT_S = 5.0
 READ_TIMEOUT_S = 120.0  # the longest a busy server may take over one request
 HEARTBEAT_PATH = "/api/v2/heartbeat"
@@ -64,11 +66,9 @@ def _base_url(host: str, port: int, tls: bool) -> str:
 
 def check_server(url: str, timeout_s: float = CONNECT_TIMEOUT_S) -> None:
     """Raise ChromaServerUnavailable unless the server at ``url`` answers its heartbeat."""
-    from desktop.settings import SettingsError, check_chroma_server_url
-
     try:
-        host, port, tls = check_chroma_server_url(url)
-    except SettingsError as exc:
+        host, port, tls = parse_server_url(url)
+    except ServerUrlError as exc:
         raise ChromaServerUnavailable(str(exc)) from exc
     base = _base_url(host, port, tls)
     try:
@@ -91,10 +91,8 @@ def open_server(url: str):  # -> chromadb.ClientAPI
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    from desktop.settings import check_chroma_server_url
-
     check_server(url)
-    host, port, tls = check_chroma_server_url(url)
+    host, port, tls = parse_server_url(url)
     settings = ChromaSettings(
         anonymized_telemetry=False,
         allow_reset=False,

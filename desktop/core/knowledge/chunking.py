@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from desktop.core.knowledge.pack import GuidelineSection
-from desktop.core.knowledge.text import normalise_whitespace, split_sentences
+from desktop.core.text import normalise_whitespace, split_sentences
 
 PASSAGE_WORDS = 120
 

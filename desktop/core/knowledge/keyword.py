@@ -16,32 +16,13 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from desktop.core.knowledge.text import STOPWORDS, words
+from desktop.core.text import STOPWORDS, fts_all, fts_query, words
 
 SCHEMA_VERSION = "5"  # 4: late-chunked sentence vectors; 5: wider HNSW search
 # BM25 column weights: title, body, tags, questions
 _WEIGHTS = (4.0, 1.0, 3.0, 2.0)
 # rows BM25 may score per search (bench/retrieval_scale.py: p95 at 100k chunks)
 POSTINGS_BUDGET = 3000
-
-
-def _quoted(terms: Iterable[str]) -> list[str]:
-    seen: list[str] = []
-    for term in terms:
-        clean = term.replace('"', " ").strip()
-        if clean and clean not in seen:
-            seen.append(clean)
-    return [f'"{t}"' for t in seen]
-
-
-def fts_query(terms: Iterable[str]) -> str:
-    """An FTS5 MATCH expression: the distinct terms, each a quoted string, OR-ed together."""
-    return " OR ".join(_quoted(terms))
-
-
-def fts_all(terms: Iterable[str]) -> str:
-    """The same, with every term required."""
-    return " AND ".join(_quoted(terms))
 
 
 def query_terms(text: str) -> list[str]:

@@ -11,8 +11,8 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from desktop.core.knowledge.text import fold
 from desktop.core.knowledge.vocabulary import BRANDS, EXPANSIONS, MISSPELLINGS, TERMS
+from desktop.core.text import fold
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[-'/+][a-z0-9]+)*[+-]?|[^\sa-z0-9]+")
 _FUZZY_MIN_LEN = 7

@@ -17,17 +17,16 @@ from pathlib import Path
 
 from desktop.core.files import write_atomic
 from desktop.core.knowledge.pack import GuidelineSection, Source, sha256_bytes
-from desktop.core.knowledge.text import normalise_whitespace
+from desktop.core.pdf_text import PdfTextError, read_pdf
 from desktop.core.progress import Progress
+from desktop.core.text import normalise_whitespace
 
 CHUNK_WORDS = 160
 IMPORTED_PACK_PREFIX = "import-"  # the pack id of a PDF the user imported
-MAX_PDF_BYTES = 200_000_000
 _HEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?[A-Z][^.!?]{2,80}$")
 
 
-class PdfImportError(ValueError):
-    """A file that cannot be imported; the message says why."""
+PdfImportError = PdfTextError  # a file that cannot be imported; the message says why
 
 
 @dataclass
@@ -113,44 +112,6 @@ def _flush(chunks: list[Chunk], page: int, heading: str, lines: list[str]) -> No
     body = " ".join(lines).strip()
     if body and body != heading:
         chunks.append(Chunk(page, heading, body))
-
-
-def read_pdf(path: Path) -> tuple[list[str], int]:
-    """Text per page. Raises PdfImportError with a clear reason for unusable files."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise PdfImportError(f"cannot read {path.name}: {exc.strerror}") from exc
-    if size == 0:
-        raise PdfImportError(f"{path.name} is empty (0 bytes)")
-    if size > MAX_PDF_BYTES:
-        raise PdfImportError(f"{path.name} is larger than {MAX_PDF_BYTES // 1_000_000} MB")
-    with path.open("rb") as fh:
-        if b"%PDF" not in fh.read(1024):
-            raise PdfImportError(f"{path.name} is not a PDF file")
-    try:
-        reader = PdfReader(str(path))
-        # an owner password alone (printing or editing restricted) opens with an empty one
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise PdfImportError(
-                f"{path.name} is password-protected; open it and save an "
-                "unprotected copy to import it"
-            )
-        pages = []
-        for page in reader.pages:
-            try:
-                pages.append(page.extract_text() or "")
-            except Exception:  # one broken page: keep the others
-                pages.append("")
-    except PdfImportError:
-        raise
-    except (PyPdfError, RecursionError, ValueError, KeyError, TypeError, OSError) as exc:
-        reason = type(exc).__name__
-        raise PdfImportError(f"{path.name} could not be read as a PDF ({reason})") from exc
-    return pages, len(pages)
 
 
 class ImportStore:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from desktop.core.knowledge.chunking import Unit
-from desktop.core.knowledge.text import split_sentences
+from desktop.core.text import split_sentences
 
 EMBED_BATCH = 64
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop.core.knowledge.pack import Pack, load_pack, sha256_bytes
-from desktop.core.knowledge.text import split_sentences
+from desktop.core.text import split_sentences
 
 MIN_WORDS, MAX_WORDS = 80, 300
 MIN_QUESTIONS = 3

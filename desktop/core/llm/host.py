@@ -22,12 +22,14 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from desktop.core.llm.generator import GenerationError
+
 # Ends a wait when nothing arrives: loading a large model from a slow disk is the longest step.
 LOAD_TIMEOUT_S = 600.0
 REPLY_TIMEOUT_S = 120.0
 
 
-class HostError(RuntimeError):
+class HostError(GenerationError):
     """The model host refused or failed a request; the message says why."""
 
 

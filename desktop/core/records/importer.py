@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from desktop.core.knowledge.pdf_import import PdfImportError, read_pdf
+from desktop.core.pdf_text import PdfTextError as PdfImportError
+from desktop.core.pdf_text import read_pdf
 from desktop.core.progress import Progress
 from desktop.core.records.vault import Vault
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from desktop.core.knowledge.keyword import fts_query
 from desktop.core.progress import Progress
 from desktop.core.records.importer import RecordDocument, pages
 from desktop.core.records.vault import Vault
+from desktop.core.text import fts_query
 
 PASSAGE_WORDS = 60
 RRF_K = 60

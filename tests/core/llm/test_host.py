@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.llm.generator import ModelUnavailable, open_local
+from desktop.core.llm.generator import ModelUnavailable
 from desktop.core.llm.host import HostCrashed, HostError, ModelHost
+from desktop.core.llm.local import open_local
 from models.make_tiny_gguf import bad_header_copy, truncated_copy, write_model
 
 MESSAGES = [

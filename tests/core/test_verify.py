@@ -21,8 +21,8 @@ from bench.verification import (
     metrics,
     score_rows,
 )
-from desktop.core.embed import Embedder, embedding_spec
-from desktop.core.llm.verify import (
+from desktop.core.answer.checking.rules import advises_change, gives_dose, repeats_instruction
+from desktop.core.answer.checking.verify import (
     DEFAULT_RULE,
     LEXICAL_ALONE,
     CheckedSentence,
@@ -31,7 +31,7 @@ from desktop.core.llm.verify import (
     split_sentences,
     verify,
 )
-from desktop.core.llm.verify_rules import advises_change, gives_dose, repeats_instruction
+from desktop.core.models.embed import Embedder, embedding_spec
 
 TAMOXIFEN = (
     "Tamoxifen is a hormone therapy pill that blocks estrogen from attaching to hormone "

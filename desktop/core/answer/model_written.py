@@ -15,13 +15,17 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from desktop.core.answer.checking.verify import (
+    CheckedSentence,
+    Verification,
+    split_sentences,
+    verify,
+)
 from desktop.core.answer.compose import CARE_TEAM_HEADING, render_markdown
 from desktop.core.answer.schema import Answer, Citation, Section
 from desktop.core.knowledge.retrieve import SectionHit
-from desktop.core.llm.generator import ModelUnavailable, TextGenerator
-from desktop.core.llm.host import HostError
+from desktop.core.llm.generator import GenerationError, TextGenerator
 from desktop.core.llm.prompt import Passage, fit_prompt
-from desktop.core.llm.verify import CheckedSentence, Verification, split_sentences, verify
 from desktop.core.progress import Progress
 
 ANSWER_HEADING = "Answer"
@@ -106,7 +110,7 @@ def generate(
             generator.context_length,
             max_tokens,
         )
-    except (HostError, ModelUnavailable) as exc:  # the model died before it began
+    except GenerationError as exc:  # the model died before it began
         yield _model_failed(extractive, exc)
         return
     numbered = {i: p.text for i, p in enumerate(fitted.passages, start=1)}
@@ -130,7 +134,7 @@ def generate(
                 sum(not c.supported for c in checked),
                 generator.label,
             )
-    except (HostError, ModelUnavailable) as exc:  # the model died or its server went away
+    except GenerationError as exc:  # the model died or its server went away
         yield _model_failed(extractive, exc)
         return
     finally:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop import resources
-from desktop.core.llm.gguf_file import human_size
+from desktop.core import resources
+from desktop.core.models.gguf_file import human_size
 
 CATALOG_FILE = "catalog.toml"
 _SHA256 = re.compile(r"[0-9a-f]{64}")

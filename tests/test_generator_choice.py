@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from desktop.core.llm.generator import ModelUnavailable
-from desktop.core.llm.store import ModelStore
-from desktop.generation import open_generator
+from desktop.core.models.store import ModelStore
+from desktop.generator_choice import open_generator
 from desktop.settings import load_settings
 
 

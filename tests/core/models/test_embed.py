@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from desktop.core.embed import Embedder, EmbeddingModelError, check_gguf, embedding_spec
+from desktop.core.models.embed import Embedder, EmbeddingModelError, check_gguf, embedding_spec
 from models.prepare_embedding import package_model_dir
 from tests.core.bert_reference import reference_embedding
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop import resources
-from desktop.core.llm.catalog import (
+from desktop.core import resources
+from desktop.core.models.catalog import (
     CatalogError,
     catalog_path,
     entry_for_sha256,

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.llm import catalog, store
-from desktop.core.llm.catalog import CatalogEntry
-from desktop.core.llm.gguf_file import GGUFError
-from desktop.core.llm.store import (
+from desktop.core.models import catalog, store
+from desktop.core.models.catalog import CatalogEntry
+from desktop.core.models.gguf_file import GGUFError
+from desktop.core.models.store import (
     ImportProblem,
     InstalledModel,
     ModelStore,

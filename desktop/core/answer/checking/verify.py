@@ -40,8 +40,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from desktop.core.llm import verify_rules as rules
-from desktop.core.llm.verify_evidence import (
+from desktop.core.answer.checking import rules
+from desktop.core.answer.checking.evidence import (
     AFTER,
     BEFORE,
     DOWN,
@@ -53,7 +53,7 @@ from desktop.core.llm.verify_evidence import (
     evidence,
     read_passage,
 )
-from desktop.core.llm.verify_split import MARKER, Unit, parse_citations, split_units
+from desktop.core.answer.checking.units import MARKER, Unit, parse_citations, split_units
 
 __all__ = [
     "CheckedSentence",

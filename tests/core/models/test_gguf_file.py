@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop.core.llm.gguf_file import (
+from desktop.core.models.gguf_file import (
     CHAT_ARCHITECTURES,
     EMBEDDING_ARCHITECTURES,
     GGUFError,

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop.core.llm import catalog
-from desktop.core.llm.catalog import CatalogEntry, entry_for_sha256, find_entry
-from desktop.core.llm.gguf_file import GGUFError, GGUFInfo, human_size, read_gguf_info
+from desktop.core.models import catalog
+from desktop.core.models.catalog import CatalogEntry, entry_for_sha256, find_entry
+from desktop.core.models.gguf_file import GGUFError, GGUFInfo, human_size, read_gguf_info
 from desktop.core.progress import Progress
 
 log = logging.getLogger(__name__)

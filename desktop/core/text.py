@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # Abbreviations whose trailing full stop does not end a sentence.
 _ABBREV = {
@@ -100,3 +101,22 @@ def content_terms(text: str) -> list[str]:
         if "-" in w or "/" in w:  # also the parts of a compound ('her2-low' -> 'her2', 'low')
             terms.extend(stem(p) for p in re.split(r"[-/]", w) if p and p not in STOPWORDS)
     return terms
+
+
+def _quoted(terms: Iterable[str]) -> list[str]:
+    seen: list[str] = []
+    for term in terms:
+        clean = term.replace('"', " ").strip()
+        if clean and clean not in seen:
+            seen.append(clean)
+    return [f'"{t}"' for t in seen]
+
+
+def fts_query(terms: Iterable[str]) -> str:
+    """An FTS5 MATCH expression: the distinct terms, each a quoted string, OR-ed together."""
+    return " OR ".join(_quoted(terms))
+
+
+def fts_all(terms: Iterable[str]) -> str:
+    """The same, with every term required."""
+    return " AND ".join(_quoted(terms))

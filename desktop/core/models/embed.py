@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from desktop import resources
+from desktop.core import resources
 
 # Texts are cut to the model's trained length (256 word pieces), so one batch of 256 tokens
 # always fits a text; larger batches are slower here because attention over a batch is
@@ -77,10 +77,10 @@ def file_sha256(path: Path) -> str:
 def check_gguf(path: Path) -> None:
     """Check a GGUF file's header in Python before llama.cpp sees it.
 
-    The bounded parser in ``desktop.core.llm.gguf_file`` reads the magic number, version,
+    The bounded parser in ``desktop.core.models.gguf_file`` reads the magic number, version,
     metadata and tensor table and checks every tensor lies inside the file. Raises
     EmbeddingModelError with a clear reason."""
-    from desktop.core.llm.gguf_file import GGUFError, read_gguf_info
+    from desktop.core.models.gguf_file import GGUFError, read_gguf_info
 
     if not path.is_file():
         raise EmbeddingModelError(

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from desktop.core.knowledge.text import STOPWORDS, stem, words
-from desktop.core.knowledge.text import split_sentences as passage_sentences
 from desktop.core.records.vocabulary import DRUG_RE, drug_generics
+from desktop.core.text import STOPWORDS, stem, words
+from desktop.core.text import split_sentences as passage_sentences
 
 _SPELLED = {
     w: str(i)

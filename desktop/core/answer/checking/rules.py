@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 
-from desktop.core.knowledge.text import content_terms
 from desktop.core.records.vocabulary import DRUG_RE
+from desktop.core.text import content_terms
 
 _NUM = r"(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|half(?: a)?|a half)"
 _MED = (

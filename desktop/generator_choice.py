@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.core.llm.generator import ModelUnavailable, TextGenerator, open_local
+from desktop.core.llm.generator import ModelUnavailable, TextGenerator
 from desktop.core.llm.host import HostError
+from desktop.core.llm.local import open_local
 from desktop.settings import Settings
 
 
@@ -23,13 +24,13 @@ class GeneratorChoice:
 
 
 def _store(settings: Settings):
-    from desktop.core.llm.store import ModelStore
+    from desktop.core.models.store import ModelStore
 
     return ModelStore(settings.home)
 
 
 def _local_model(store, settings: Settings, override: str) -> tuple[Path | None, str]:
-    from desktop.core.llm.store import ModelStoreError
+    from desktop.core.models.store import ModelStoreError
 
     wanted = override or settings.model
     try:

@@ -14,7 +14,7 @@ def app_root() -> Path:
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
         return Path(frozen_root)
-    return Path(__file__).resolve().parent.parent
+    return Path(__file__).resolve().parents[2]  # desktop/core/resources.py -> the checkout
 
 
 def guidelines_dir() -> Path:

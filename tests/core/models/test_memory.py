@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.llm import memory
-from desktop.core.llm.gguf_file import read_gguf_info
-from desktop.core.llm.memory import (
+from desktop.core.models import memory
+from desktop.core.models.gguf_file import read_gguf_info
+from desktop.core.models.memory import (
     ModelTooLargeError,
     available_memory,
     check_memory,

@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.core.llm.gguf_file import GGUFInfo, human_size
+from desktop.core.models.gguf_file import GGUFInfo, human_size
 
 F16_BYTES = 2  # llama.cpp's default KV cache type is f16
 UBATCH_TOKENS = 512  # llama.cpp's default micro-batch: the largest batch a compute pass sees
