@@ -32,7 +32,7 @@ from pathlib import Path
 from bench.common import REPO, save, show
 from desktop.core.records.extract import extract
 
-LABELS = Path(os.environ.get("LANTERN_PATHOLOGY_LABELS", REPO / "bench" / "data" / "real_pathology"))
+LABELS = REPO / "bench" / "data" / "real_pathology"
 RECEPTOR_FIELDS = ("er_status", "pr_status", "her2_category")
 FIELDS = (
     "er_status",
@@ -193,7 +193,7 @@ def _overall(tallies: dict[str, Tally], names: tuple[str, ...]) -> dict[str, flo
 
 
 def load(name: str) -> list[dict]:
-    path = LABELS / f"{name}.jsonl"
+    path = Path(os.environ.get("LANTERN_PATHOLOGY_LABELS", LABELS)) / f"{name}.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
