@@ -9,7 +9,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
-from desktop.core.records.dates import find_dates
+from desktop.core.records.dates import find_dates, parse_date
 from desktop.core.records.facts import (
     FAMILY,
     HEDGE,
@@ -18,11 +18,9 @@ from desktop.core.records.facts import (
     Page,
     Spans,
     negated_before,
-    sentences,
     window_after,
     window_before,
 )
-from desktop.core.records.sections import section_at, section_classes
 from desktop.core.records.vocabulary import NOT_A_SITE, PROCEDURES, SITES
 
 _MET_CUE = re.compile(
@@ -70,12 +68,10 @@ def _stated_site(sentence: str, m: re.Match[str]) -> bool:
 
 
 def metastatic_sites(page: Page) -> Iterator[Fact]:
-    sections = section_classes(page.flat)
-    for s_start, s_end in sentences(page.flat):
-        sentence = page.flat[s_start:s_end]
+    for s_start, sentence in page.sentences():
         if not _MET_CUE.search(sentence) or FAMILY.search(sentence):
             continue
-        if section_at(sections, s_start) == "family":
+        if page.section_at(s_start) == "family":
             continue
         for m in _SITE_RE.finditer(sentence):
             if not _stated_site(sentence, m):
@@ -115,7 +111,7 @@ def _lmp_status(rest: str, doc_date: str | None) -> str | None:
         return "premenopausal" if days < 90 else "postmenopausal" if days >= 365 else None
     if re.search(r"\bat age\s*\d+|\bage\s*\d+\b", rest, re.IGNORECASE):
         return "postmenopausal"
-    when = next((iso for _, _, iso in find_dates(rest)), None)
+    when = parse_date(rest)
     if when and doc_date:
         days = (datetime.date.fromisoformat(doc_date) - datetime.date.fromisoformat(when)).days
         if 0 <= days < 90:
@@ -199,10 +195,8 @@ class _Dates:
 
 
 def procedures(page: Page) -> Iterator[Fact]:
-    sections = section_classes(page.flat)
-    for s_start, s_end in sentences(page.flat):
-        sentence = page.flat[s_start:s_end]
-        section = section_at(sections, s_start)
+    for s_start, sentence in page.sentences():
+        section = page.section_at(s_start)
         if section == "family" or FAMILY.search(sentence):
             continue
         taken = Spans()

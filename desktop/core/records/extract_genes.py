@@ -14,9 +14,7 @@ from desktop.core.records.facts import (
     Fact,
     Page,
     lines,
-    sentences,
 )
-from desktop.core.records.sections import section_at, section_classes
 from desktop.core.records.vocabulary import GENES, TUMOUR_GENES
 
 _GENE_RE = re.compile(
@@ -303,10 +301,8 @@ def genes(page: Page) -> Iterator[Fact]:
     member's, not a test only ordered or discussed)."""
     yield from _table_rows(page)
     origins = _Origins(page.flat)
-    sections = section_classes(page.flat)
-    for s_start, s_end in sentences(page.flat):
-        sentence = page.flat[s_start:s_end]
-        if FAMILY.search(sentence) or section_at(sections, s_start) == "family":
+    for s_start, sentence in page.sentences():
+        if FAMILY.search(sentence) or page.section_at(s_start) == "family":
             continue
         if _HEDGE.search(sentence):
             continue

@@ -8,15 +8,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from desktop.core.records.dates import find_dates
+from desktop.core.records.dates import find_dates, parse_date
 from desktop.core.records.facts import (
     FAMILY,
     CueFinder,
     Fact,
     Page,
-    sentences,
 )
-from desktop.core.records.sections import section_at, section_classes
 from desktop.core.records.vocabulary import DRUG_RE, drug_generics
 
 _DOSE_CORE = (
@@ -216,10 +214,8 @@ def _sentence_medications(
 
 def medications(page: Page) -> Iterator[Fact]:
     """Her medications, one fact per generic name, with status, dose and dates."""
-    sections = section_classes(page.flat)
-    for s_start, s_end in sentences(page.flat):
-        sentence = page.flat[s_start:s_end]
-        section = section_at(sections, s_start)
+    for s_start, sentence in page.sentences():
+        section = page.section_at(s_start)
         if _not_her_medications(sentence, section):
             continue
         mentions, found = _sentence_medications(sentence, section)
@@ -296,7 +292,7 @@ def _dose_change(
     reason = _REASON.search(sentence, change.start())
     if reason:
         details["reason"] = reason.group("r").strip()
-    date = next((iso for _, _, iso in find_dates(sentence)), None)
+    date = parse_date(sentence)
     if date:
         details["date"] = date
     drug_match = _changed_drug(mentions, change)
@@ -314,8 +310,7 @@ def _dose_change(
 def dose_changes(page: Page) -> Iterator[Fact]:
     """Dose changes (reduced, increased, held...) with the doses, reason and date."""
     last_drug: str | None = None
-    for s_start, s_end in sentences(page.flat):
-        sentence = page.flat[s_start:s_end]
+    for s_start, sentence in page.sentences():
         mentions = list(DRUG_RE.finditer(sentence))
         fact = _dose_change(page, s_start, sentence, mentions, last_drug)
         if fact:

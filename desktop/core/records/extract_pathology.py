@@ -14,7 +14,6 @@ from desktop.core.records.facts import (
     Reader,
     Spans,
     negated_before,
-    sentences,
     window_after,
     window_before,
 )
@@ -139,8 +138,7 @@ def grades(page: Page) -> Iterator[Fact]:
 def histology(page: Page) -> Iterator[Fact]:
     """Histological types stated (not negated, not "not identified"), each span read once."""
     taken = Spans()
-    for s_start, s_end in sentences(page.flat):
-        sentence = page.flat[s_start:s_end]
+    for s_start, sentence in page.sentences():
         for label, pattern in _HISTOLOGY_RE:
             for m in pattern.finditer(sentence):
                 start, end = s_start + m.start(), s_start + m.end()

@@ -9,7 +9,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from dataclasses import field as dc_field
+from functools import cached_property
 
+from desktop.core.records import sections
 from desktop.core.records.vocabulary import LAB_RE
 
 
@@ -73,6 +75,20 @@ class Page:
     def evidence(self, start: int, end: int) -> Evidence:
         """Evidence for ``text[start:end]`` on this page."""
         return evidence(self.doc, self.number, self.text, start, end)
+
+    def sentences(self) -> Iterator[tuple[int, str]]:
+        """(offset, text) of each sentence or line of ``flat``."""
+        for start, end in sentences(self.flat):
+            yield start, self.flat[start:end]
+
+    @cached_property
+    def _sections(self) -> list[tuple[int, str]]:
+        return sections.section_classes(self.flat)
+
+    def section_at(self, pos: int) -> str | None:
+        """The class of the section ``pos`` is in (``sections``; found once per page), None
+        outside any or in one that changes nothing."""
+        return sections.section_at(self._sections, pos)
 
 
 # what each extractor is: the facts it reads on one page

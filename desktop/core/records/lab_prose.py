@@ -9,7 +9,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 
-from desktop.core.records.dates import DATE, find_dates
+from desktop.core.records.dates import DATE, find_dates, parse_date
 from desktop.core.records.facts import Fact, Page
 from desktop.core.records.lab_values import NUM, UNIT, lab_details
 from desktop.core.records.vocabulary import LAB_RE, lab_test
@@ -135,9 +135,9 @@ class _ProseDates:
     def of(self, m: re.Match[str], tail: re.Match[str]) -> str | None:
         """The date of the value ``tail`` of the test mention ``m``."""
         filler = self._line[m.end() : tail.start()]
-        date = next((iso for _, _, iso in find_dates(filler)), None)
+        date = parse_date(filler)
         if date is None and tail.group("date"):
-            date = next((iso for _, _, iso in find_dates(tail.group("date"))), None)
+            date = parse_date(tail.group("date"))
         if date is None:  # one date written in the same sentence
             self._sentences = self._sentences or _LineSentences(self._line)
             s_from, s_to = self._sentences.around(m.start(), m.end())
