@@ -94,6 +94,8 @@ def _mask(sentence: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _start_stop(window: str) -> dict[str, str]:
+    """The start and stop dates in the text around one drug: a date after a start word (or
+    just before one: "On 2024-03-04 she started") starts it, one after a stop word stops it."""
     out: dict[str, str] = {}
     for d_start, d_end, iso in find_dates(window):
         near = window[max(0, d_start - 25) : d_start]

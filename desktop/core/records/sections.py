@@ -151,6 +151,7 @@ def section_classes(text: str) -> list[tuple[int, str]]:
 
 
 def section_at(sections: list[tuple[int, str]], pos: int) -> str | None:
+    """The class of the last heading at or before ``pos`` (None for "other" or none)."""
     current = None
     for start, cls in sections:
         if start > pos:
