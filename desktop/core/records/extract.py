@@ -2,9 +2,10 @@
 
 Each fact carries its evidence (document, page, the exact source span with offsets), so the
 window can show where it came from. The extractors live in small modules beside this one:
-tumour biomarkers and pathology (``extract_pathology``), metastatic sites, menopausal status
-and procedures (``extract_clinical``), gene results (``extract_genes``), medications and
-dose changes (``extract_meds``) and lab values (``extract_labs``). A fact's date is the
+tumour biomarkers (``extract_biomarkers``) and pathology (``extract_pathology``), metastatic
+sites, menopausal status and procedures (``extract_clinical``), gene results
+(``extract_genes``), medications and dose changes (``extract_meds``) and lab values
+(``extract_labs``). Each reads a ``facts.Page``. A fact's date is the
 row's or sentence's date when one is written, else the document's date
 (``documents.document_info``)."""
 
@@ -14,12 +15,13 @@ from collections.abc import Iterable
 
 from desktop.core.records.dates import document_day_first, document_order
 from desktop.core.records.documents import DocumentInfo, document_info
+from desktop.core.records.extract_biomarkers import her2_category
 from desktop.core.records.extract_clinical import menopausal_status, metastatic_sites, procedures
 from desktop.core.records.extract_genes import genes
 from desktop.core.records.extract_labs import labs
 from desktop.core.records.extract_meds import dose_changes, medications
-from desktop.core.records.extract_pathology import extract_pathology, her2_category
-from desktop.core.records.facts import Evidence, Fact, soft_join
+from desktop.core.records.extract_pathology import extract_pathology
+from desktop.core.records.facts import Evidence, Fact, Page, soft_join
 
 __all__ = [
     "DocumentInfo",
@@ -34,16 +36,16 @@ __all__ = [
 
 def extract_page(doc: str, page: int, text: str, doc_date: str | None = None) -> list[Fact]:
     """Every fact on one page; ``doc_date`` is used where a fact has no date of its own."""
-    flat = soft_join(text)
+    read = Page(doc, page, text, soft_join(text))
     facts: list[Fact] = [
-        *extract_pathology(doc, page, text, flat),
-        *metastatic_sites(doc, page, text, flat),
-        *menopausal_status(doc, page, text, flat, doc_date),
-        *genes(doc, page, text, flat),
-        *procedures(doc, page, text, flat),
-        *medications(doc, page, text, flat),
-        *dose_changes(doc, page, text, flat),
-        *labs(doc, page, text, flat),
+        *extract_pathology(read),
+        *metastatic_sites(read),
+        *menopausal_status(read, doc_date),
+        *genes(read),
+        *procedures(read),
+        *medications(read),
+        *dose_changes(read),
+        *labs(read),
     ]
     out = []
     for fact in facts:

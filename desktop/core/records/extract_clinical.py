@@ -9,18 +9,15 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
-from desktop.core.records.dates import find_dates
+from desktop.core.records.dates import find_dates, parse_date
 from desktop.core.records.facts import (
     FAMILY,
     HEDGE,
     CueFinder,
     Fact,
+    Page,
     Spans,
-    evidence,
     negated_before,
-    section_at,
-    section_classes,
-    sentences,
     window_after,
     window_before,
 )
@@ -56,28 +53,32 @@ def _until_conjunction(sentence: str, pos: int) -> str:
     return tail[: cut.start()] if cut else tail
 
 
-def metastatic_sites(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
-    sections = section_classes(flat)
-    for s_start, s_end in sentences(flat):
-        sentence = flat[s_start:s_end]
+def _stated_site(sentence: str, m: re.Match[str]) -> bool:
+    """Whether the site mention ``m`` is stated as a metastasis: not part of a longer name,
+    not a scanned region ("CT chest/abdomen/pelvis"), not negated, not hedged."""
+    if NOT_A_SITE.match(sentence, m.end()):
+        return False
+    # the clause before the site, read back at most a few hundred characters
+    before = window_before(sentence, m.start())
+    if _IMAGING_REGION.search(before):
+        return False
+    if negated_before(before) or _POST_NEG.search(_clause_after(sentence, m.end())):
+        return False
+    return not (HEDGE.search(before[-40:]) or HEDGE.search(_until_conjunction(sentence, m.end())))
+
+
+def metastatic_sites(page: Page) -> Iterator[Fact]:
+    for s_start, sentence in page.sentences():
         if not _MET_CUE.search(sentence) or FAMILY.search(sentence):
             continue
-        if section_at(sections, s_start) == "family":
+        if page.section_at(s_start) == "family":
             continue
         for m in _SITE_RE.finditer(sentence):
-            if NOT_A_SITE.match(sentence, m.end()):
-                continue
-            # the clause before the site, read back at most a few hundred characters
-            before = window_before(sentence, m.start())
-            if _IMAGING_REGION.search(before):
-                continue  # "CT chest/abdomen/pelvis" names a scan, not a site
-            if negated_before(before) or _POST_NEG.search(_clause_after(sentence, m.end())):
-                continue
-            if HEDGE.search(before[-40:]) or HEDGE.search(_until_conjunction(sentence, m.end())):
+            if not _stated_site(sentence, m):
                 continue
             site = next(SITES[i][0] for i in range(len(SITES)) if m.group(f"s{i}"))
             start, end = s_start + m.start(), s_start + m.end()
-            yield Fact("metastatic_site", site, evidence(doc, page, text, start, end))
+            yield Fact("metastatic_site", site, page.evidence(start, end))
 
 
 _MENO = re.compile(r"\b(pre|peri|post)[\s-]?menopaus(?:al|e)\b", re.IGNORECASE)
@@ -110,7 +111,7 @@ def _lmp_status(rest: str, doc_date: str | None) -> str | None:
         return "premenopausal" if days < 90 else "postmenopausal" if days >= 365 else None
     if re.search(r"\bat age\s*\d+|\bage\s*\d+\b", rest, re.IGNORECASE):
         return "postmenopausal"
-    when = next((iso for _, _, iso in find_dates(rest)), None)
+    when = parse_date(rest)
     if when and doc_date:
         days = (datetime.date.fromisoformat(doc_date) - datetime.date.fromisoformat(when)).days
         if 0 <= days < 90:
@@ -120,9 +121,8 @@ def _lmp_status(rest: str, doc_date: str | None) -> str | None:
     return None
 
 
-def menopausal_status(
-    doc: str, page: int, text: str, flat: str, doc_date: str | None
-) -> Iterator[Fact]:
+def menopausal_status(page: Page, doc_date: str | None) -> Iterator[Fact]:
+    flat = page.flat
     for m in _MENO.finditer(flat):
         line_start = flat.rfind("\n", max(0, m.start() - 40), m.start()) + 1
         # _MENO_NOT ends the text it reads and spans at most ~25 characters
@@ -130,16 +130,16 @@ def menopausal_status(
         if _MENO_NOT.search(flat, lo, m.start()) or _MENO_GENERIC.match(flat, m.end()):
             continue
         value = f"{m.group(1).lower()}menopausal"
-        yield Fact("menopausal_status", value, evidence(doc, page, text, *m.span()))
+        yield Fact("menopausal_status", value, page.evidence(*m.span()))
     for m in _MENOPAUSE_REACHED.finditer(flat):
         line_start = flat.rfind("\n", max(0, m.start() - 400), m.start()) + 1
         if negated_before(window_before(flat, m.start(), start=line_start)):
             continue
-        yield Fact("menopausal_status", "postmenopausal", evidence(doc, page, text, *m.span()))
+        yield Fact("menopausal_status", "postmenopausal", page.evidence(*m.span()))
     for m in _LMP.finditer(flat):
         value = _lmp_status(m.group("rest"), doc_date)
         if value:
-            yield Fact("menopausal_status", value, evidence(doc, page, text, *m.span()))
+            yield Fact("menopausal_status", value, page.evidence(*m.span()))
 
 
 _PROC_RE = tuple((label, re.compile(p, re.IGNORECASE)) for label, p in PROCEDURES)
@@ -194,11 +194,9 @@ class _Dates:
         return best[1] if best else None
 
 
-def procedures(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
-    sections = section_classes(flat)
-    for s_start, s_end in sentences(flat):
-        sentence = flat[s_start:s_end]
-        section = section_at(sections, s_start)
+def procedures(page: Page) -> Iterator[Fact]:
+    for s_start, sentence in page.sentences():
+        section = page.section_at(s_start)
         if section == "family" or FAMILY.search(sentence):
             continue
         taken = Spans()
@@ -219,7 +217,7 @@ def procedures(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
                 yield Fact(
                     "procedure",
                     label,
-                    evidence(doc, page, text, start, end),
+                    page.evidence(start, end),
                     date=dates.nearest(m.start(), m.end()),
                     details={"status": status},
                 )

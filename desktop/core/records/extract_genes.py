@@ -12,10 +12,8 @@ from collections.abc import Iterator
 from desktop.core.records.facts import (
     FAMILY,
     Fact,
-    evidence,
-    section_at,
-    section_classes,
-    sentences,
+    Page,
+    lines,
 )
 from desktop.core.records.vocabulary import GENES, TUMOUR_GENES
 
@@ -169,58 +167,71 @@ def _row_heading(line: str) -> str | None:
     return stripped
 
 
-def _table_rows(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
+def _inline_heading(line: str) -> tuple[str, str | None] | None:
+    """The line to read for gene rows and the result kind its own heading gives: a leading
+    heading that is not a gene ("Variants of uncertain significance: MAP3K1 S939C") is
+    blanked and says what the rows after it are (None when it says nothing: skip the line);
+    without one, the whole line and no kind."""
+    inline = re.match(r"([^:;]{3,60}):[ \t]*(?=\S)", line)
+    if not inline or _GENE_RE.search(inline.group(1)):
+        return line, None
+    kind = _heading_kind(inline.group(1))
+    if kind is None:
+        return None
+    return " " * inline.end() + line[inline.end() :], kind
+
+
+def _row_fact(
+    page: Page, part_start: int, part: str, kind: str | None, origins: _Origins
+) -> Fact | None:
+    """The gene result of one row (or one ";"-separated part of it): a gene at its start, a
+    variant or copy-number change after it and no result word of its own (such a row is
+    read as a sentence); ``kind`` is what its heading says."""
+    lead = len(part) - len(part.lstrip(" |\t-•*"))
+    m = _GENE_RE.match(part, lead)
+    if not m or _genes(m.group("gene")) == ("BRCA1", "BRCA2"):
+        return None
+    variant = _VARIANT.search(part, m.end())
+    copy = _COPY_NUMBER.search(part, m.end())
+    if (not variant and not copy) or _RESULT.search(part) or kind is None:
+        return None
+    details = {"result": _RESULT_VALUE[kind]}
+    if kind == "mut" and copy and not variant:
+        details["result"] = copy.group(0).lower()
+    gene = _genes(m.group("gene"))[0]
+    origin = origins.of(part, gene)
+    if origin:
+        details["origin"] = origin
+    if variant:
+        details["variant"] = variant.group(0)
+    start, end = part_start + m.start(), part_start + m.end()
+    return Fact("gene", gene, page.evidence(start, end), details=details)
+
+
+def _table_rows(page: Page) -> Iterator[Fact]:
     """Profiling-report rows with a gene, a variant (or a copy-number change) and no result
     word ("PIK3CA | H1047R | c.3140A>G | 23%", "BRCA2 V2109I; NF1 D176E"): the result comes
     from the heading above the rows; without a heading that says what they are, nothing."""
-    origins = _Origins(flat)
+    origins = _Origins(page.flat)
     # the nearest heading-like line above the current one (found as the lines go by, not by
     # reading back from each row)
     heading: str | None = None
-    offset = 0
-    for whole in flat.split("\n"):
-        line_start = offset
-        offset += len(whole) + 1
+    for line_start, whole in lines(page.flat):
         above = heading
         heading = _row_heading(whole) or heading
-        line, kind = whole, None
-        inline = re.match(r"([^:;]{3,60}):[ \t]*(?=\S)", whole)
-        if inline and not _GENE_RE.search(inline.group(1)):
-            # "Variants of uncertain significance: MAP3K1 S939C; KMT2C R1452W"
-            kind = _heading_kind(inline.group(1))
-            if kind is None:
-                continue
-            line = " " * inline.end() + whole[inline.end() :]
+        read = _inline_heading(whole)
+        if read is None:
+            continue
+        line, kind = read
         if (_RESULT.search(line) and kind is None) or _HEDGE.search(whole) or FAMILY.search(whole):
             continue
+        kind = kind or (_heading_kind(above) if above else None)
         pos = 0
         for part in line.split(";"):
-            part_start = line_start + pos
+            fact = _row_fact(page, line_start + pos, part, kind, origins)
             pos += len(part) + 1
-            lead = len(part) - len(part.lstrip(" |\t-•*"))
-            m = _GENE_RE.match(part, lead)
-            if not m or _genes(m.group("gene")) == ("BRCA1", "BRCA2"):
-                continue
-            variant = _VARIANT.search(part, m.end())
-            copy = _COPY_NUMBER.search(part, m.end())
-            if not variant and not copy:
-                continue
-            if _RESULT.search(part):
-                continue  # a row with its own result is read as a sentence
-            kind = kind or (_heading_kind(above) if above else None)
-            if kind is None:
-                continue
-            details = {"result": _RESULT_VALUE[kind]}
-            if kind == "mut" and copy and not variant:
-                details["result"] = copy.group(0).lower()
-            gene = _genes(m.group("gene"))[0]
-            origin = origins.of(part, gene)
-            if origin:
-                details["origin"] = origin
-            if variant:
-                details["variant"] = variant.group(0)
-            start, end = part_start + m.start(), part_start + m.end()
-            yield Fact("gene", gene, evidence(doc, page, text, start, end), details=details)
+            if fact:
+                yield fact
 
 
 def _nearest_result(
@@ -239,44 +250,60 @@ def _nearest_result(
     )
 
 
-def genes(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
-    yield from _table_rows(doc, page, text, flat)
-    origins = _Origins(flat)
-    sections = section_classes(flat)
-    for s_start, s_end in sentences(flat):
-        sentence = flat[s_start:s_end]
-        if FAMILY.search(sentence) or section_at(sections, s_start) == "family":
+def _result_kind(sentence: str, result: re.Match[str]) -> str:
+    """The kind of a result word (a key of ``_RESULT_VALUE``); negated, it is "neg"."""
+    kind = result.lastgroup or "mut"
+    if kind != "neg" and _negated(sentence, result.start()):
+        return "neg"
+    return kind
+
+
+def _skipped_mention(m: re.Match[str], kind: str, mutation_word: bool) -> bool:
+    """ "BRCA mutation" does not say which gene; ERBB2 amplification or "positive" is HER2
+    status, not a mutation."""
+    bare = m.group("gene").replace(" ", "") == "BRCA"
+    if bare and kind != "neg":
+        return True
+    return m.group("gene") == "ERBB2" and kind == "mut" and not mutation_word
+
+
+def _sentence_genes(page: Page, s_start: int, sentence: str, origins: _Origins) -> Iterator[Fact]:
+    """The gene results of one sentence: each gene with its nearest result word."""
+    mentions = list(_GENE_RE.finditer(sentence))
+    if not mentions:
+        return
+    results = [r for r in _RESULT.finditer(sentence) if not _GENE_RE.fullmatch(r.group(0))]
+    if not results:
+        return
+    # non-overlapping matches in order: their ends ascend
+    result_ends = [r.end() for r in results]
+    mutation_word = "mutat" in sentence.lower()
+    for i, m in enumerate(mentions):
+        kind = _result_kind(sentence, _nearest_result(results, result_ends, m))
+        if _skipped_mention(m, kind, mutation_word):
+            continue
+        value = _RESULT_VALUE[kind]
+        stop = mentions[i + 1].start() if i + 1 < len(mentions) else len(sentence)
+        variant = _VARIANT.search(sentence, m.end(), stop)
+        ev = page.evidence(s_start + m.start(), s_start + m.end())
+        for gene in _genes(m.group("gene")):
+            details = {"result": value}
+            origin = origins.of(sentence, gene)
+            if origin:
+                details["origin"] = origin
+            if variant and value != "no variant detected":
+                details["variant"] = variant.group(0)
+            yield Fact("gene", gene, ev, details=details)
+
+
+def genes(page: Page) -> Iterator[Fact]:
+    """Gene results: profiling-report rows, then results stated in sentences (not a family
+    member's, not a test only ordered or discussed)."""
+    yield from _table_rows(page)
+    origins = _Origins(page.flat)
+    for s_start, sentence in page.sentences():
+        if FAMILY.search(sentence) or page.section_at(s_start) == "family":
             continue
         if _HEDGE.search(sentence):
             continue
-        mentions = list(_GENE_RE.finditer(sentence))
-        if not mentions:
-            continue
-        results = [r for r in _RESULT.finditer(sentence) if not _GENE_RE.fullmatch(r.group(0))]
-        if not results:
-            continue
-        # non-overlapping matches in order: their ends ascend
-        result_ends = [r.end() for r in results]
-        mutation_word = "mutat" in sentence.lower()
-        for i, m in enumerate(mentions):
-            nearest = _nearest_result(results, result_ends, m)
-            kind = nearest.lastgroup or "mut"
-            if kind != "neg" and _negated(sentence, nearest.start()):
-                kind = "neg"
-            value = _RESULT_VALUE[kind]
-            bare = m.group("gene").replace(" ", "") == "BRCA"
-            if bare and value != "no variant detected":
-                continue  # "BRCA mutation" does not say which gene
-            if m.group("gene") == "ERBB2" and kind == "mut" and not mutation_word:
-                continue  # ERBB2 amplification or "positive" is HER2 status, not a mutation
-            stop = mentions[i + 1].start() if i + 1 < len(mentions) else len(sentence)
-            variant = _VARIANT.search(sentence, m.end(), stop)
-            start, end = s_start + m.start(), s_start + m.end()
-            for gene in _genes(m.group("gene")):
-                details = {"result": value}
-                origin = origins.of(sentence, gene)
-                if origin:
-                    details["origin"] = origin
-                if variant and value != "no variant detected":
-                    details["variant"] = variant.group(0)
-                yield Fact("gene", gene, evidence(doc, page, text, start, end), details=details)
+        yield from _sentence_genes(page, s_start, sentence, origins)

@@ -8,15 +8,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from desktop.core.records.dates import find_dates
+from desktop.core.records.dates import find_dates, parse_date
 from desktop.core.records.facts import (
     FAMILY,
     CueFinder,
     Fact,
-    evidence,
-    section_at,
-    section_classes,
-    sentences,
+    Page,
 )
 from desktop.core.records.vocabulary import DRUG_RE, drug_generics
 
@@ -97,6 +94,8 @@ def _mask(sentence: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _start_stop(window: str) -> dict[str, str]:
+    """The start and stop dates in the text around one drug: a date after a start word (or
+    just before one: "On 2024-03-04 she started") starts it, one after a stop word stops it."""
     out: dict[str, str] = {}
     for d_start, d_end, iso in find_dates(window):
         near = window[max(0, d_start - 25) : d_start]
@@ -131,80 +130,103 @@ def _sentence_start_stop(sentence: str) -> dict[str, str]:
     return {}
 
 
-def medications(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
-    sections = section_classes(flat)
-    for s_start, s_end in sentences(flat):
-        sentence = flat[s_start:s_end]
-        section = section_at(sections, s_start)
-        if section in ("family", "allergies", "options") or FAMILY.search(sentence):
+# the status a heading gives the drugs under it when no cue in the sentence does
+_SECTION_STATUS = {"plan": "planned", "past": "past", "current": "current"}
+
+
+def _not_her_medications(sentence: str, section: str | None) -> bool:
+    """A family member's drugs, allergies, and therapy options are not her medications."""
+    if section in ("family", "allergies", "options") or FAMILY.search(sentence):
+        return True
+    return bool(_OPTION_CONTEXT.search(sentence))
+
+
+def _doses(sentence: str, mentions: list[re.Match[str]]) -> dict[int, re.Match[str]]:
+    """The dose written right after each drug mention, by the mention's index."""
+    doses: dict[int, re.Match[str]] = {}
+    for i, m in enumerate(mentions):
+        lead = _DOSE_AFTER_DRUG.match(sentence, m.end())
+        dose = DOSE.match(sentence, lead.end()) if lead else None
+        if dose:
+            doses[i] = dose
+    return doses
+
+
+def _cued_statuses(
+    masked: str, mentions: list[re.Match[str]], doses: dict[int, re.Match[str]]
+) -> tuple[list[str | None], list[list[int]]]:
+    """Each mention's status cue (the nearest one; a drug coordinated with the one before
+    it shares that one's: "started ribociclib and letrozole", "X or Y with Z"), and the
+    chains of coordinated mentions (indexes)."""
+    cues = CueFinder(masked, _MED_CUES)
+    statuses: list[str | None] = []
+    chains: list[list[int]] = []
+    for i, m in enumerate(mentions):
+        gap_start = (doses[i - 1] if i - 1 in doses else mentions[i - 1]).end() if i else 0
+        if i and _COORDINATED.fullmatch(masked[gap_start : m.start()]):
+            statuses.append(statuses[-1])
+            chains[-1].append(i)
+        else:
+            statuses.append(cues.nearest(m.start(), m.end()))
+            chains.append([i])
+    return statuses, chains
+
+
+def _share_chain_starts(chains: list[list[int]], found: dict[int, dict[str, str]]) -> None:
+    """ "on X + Y since <date>": one start date in a chain starts its undated drugs too."""
+    for chain in chains:
+        starts = {found[i]["start"] for i in chain if "start" in found.get(i, {})}
+        if len(starts) == 1:
+            for i in chain:
+                d = found.get(i)
+                if d is not None and "start" not in d and "stop" not in d:
+                    d["start"] = next(iter(starts))
+
+
+def _sentence_medications(
+    sentence: str, section: str | None
+) -> tuple[list[re.Match[str]], dict[int, dict[str, str]]]:
+    """The drug mentions of a sentence and the details (status, dose, start or stop date)
+    of each that is her medication, by mention index."""
+    mentions = list(DRUG_RE.finditer(sentence))
+    doses = _doses(sentence, mentions)
+    masked = _mask(sentence, [d.span() for d in doses.values()])
+    statuses, chains = _cued_statuses(masked, mentions, doses)
+    sentence_dates: dict[str, str] | None = None  # found once, for the first drug needing it
+    found: dict[int, dict[str, str]] = {}
+    for i, status in enumerate(statuses):
+        if status == "skip":
             continue
-        if _OPTION_CONTEXT.search(sentence):
+        status = status or _SECTION_STATUS.get(section or "")
+        lo = mentions[i - 1].end() if i else 0
+        hi = mentions[i + 1].start() if i + 1 < len(mentions) else len(sentence)
+        details = _start_stop(sentence[lo:hi])
+        if not details:
+            if sentence_dates is None:
+                sentence_dates = _sentence_start_stop(sentence)
+            details = dict(sentence_dates)
+        if status:
+            details["status"] = status
+        if i in doses:
+            details["dose"] = " ".join(doses[i].group(0).split())
+        found[i] = details
+    _share_chain_starts(chains, found)
+    return mentions, found
+
+
+def medications(page: Page) -> Iterator[Fact]:
+    """Her medications, one fact per generic name, with status, dose and dates."""
+    for s_start, sentence in page.sentences():
+        section = page.section_at(s_start)
+        if _not_her_medications(sentence, section):
             continue
-        mentions = list(DRUG_RE.finditer(sentence))
-        doses: dict[int, re.Match[str]] = {}
-        for i, m in enumerate(mentions):
-            lead = _DOSE_AFTER_DRUG.match(sentence, m.end())
-            dose = DOSE.match(sentence, lead.end()) if lead else None
-            if dose:
-                doses[i] = dose
-        masked = _mask(sentence, [d.span() for d in doses.values()])
-        cues = CueFinder(masked, _MED_CUES)
-        sentence_dates: dict[str, str] | None = None  # found once, for the first drug needing it
-        previous: str | None = None
-        found: list[tuple[int, dict[str, str]]] = []
-        chains: list[list[int]] = []
-        for i, m in enumerate(mentions):
-            status = cues.nearest(m.start(), m.end())
-            gap = (
-                masked[doses[i - 1].end() if i - 1 in doses else mentions[i - 1].end() : m.start()]
-                if i
-                else ""
-            )
-            coordinated = bool(i) and bool(_COORDINATED.fullmatch(gap))
-            if coordinated:
-                status = previous  # "started ribociclib and letrozole", "X or Y with Z"
-                chains[-1].append(i)
-            else:
-                chains.append([i])
-            previous = status
-            if status == "skip":
-                continue
-            if status is None:
-                status = {"plan": "planned", "past": "past", "current": "current"}.get(
-                    section or ""
-                )
-            lo = mentions[i - 1].end() if i else 0
-            hi = mentions[i + 1].start() if i + 1 < len(mentions) else len(sentence)
-            details = _start_stop(sentence[lo:hi])
-            if not details:
-                if sentence_dates is None:
-                    sentence_dates = _sentence_start_stop(sentence)
-                details = dict(sentence_dates)
-            if status:
-                details["status"] = status
-            if i in doses:
-                details["dose"] = " ".join(doses[i].group(0).split())
-            found.append((i, details))
-        by_index = dict(found)
-        for chain in chains:  # "on X + Y since <date>": the date starts both
-            starts = {by_index[i]["start"] for i in chain if "start" in by_index.get(i, {})}
-            if len(starts) == 1:
-                for i in chain:
-                    d = by_index.get(i)
-                    if d is not None and "start" not in d and "stop" not in d:
-                        d["start"] = next(iter(starts))
-        for i, details in found:
+        mentions, found = _sentence_medications(sentence, section)
+        for i, details in found.items():
             m = mentions[i]
             date = details.get("start") or details.get("stop")
-            start, end = s_start + m.start(), s_start + m.end()
+            ev = page.evidence(s_start + m.start(), s_start + m.end())
             for generic in drug_generics(m):
-                yield Fact(
-                    "medication",
-                    generic,
-                    evidence(doc, page, text, start, end),
-                    date=date,
-                    details=dict(details),
-                )
+                yield Fact("medication", generic, ev, date=date, details=dict(details))
 
 
 _CHANGE = re.compile(
@@ -232,51 +254,68 @@ _REASON = re.compile(
 )
 
 
-def dose_changes(doc: str, page: int, text: str, flat: str) -> Iterator[Fact]:
+def _change_doses(sentence: str, change: re.Match[str]) -> dict[str, str]:
+    """The doses a change goes from and to: "600 mg -> 400 mg", or "from 600 mg" and
+    "to 400 mg" after the change word."""
+    arrow = _ARROW.search(sentence)
+    if arrow:
+        return {"from": arrow.group("a"), "to": arrow.group("b")}
+    details: dict[str, str] = {}
+    frm = _FROM.search(sentence, change.start())
+    to = next(
+        (t for t in _TO.finditer(sentence, change.start()) if not frm or t.start() >= frm.end()),
+        None,
+    )
+    if frm:
+        details["from"] = frm.group("d")
+    if to:
+        details["to"] = to.group("d")
+    return details
+
+
+def _changed_drug(mentions: list[re.Match[str]], change: re.Match[str]) -> re.Match[str] | None:
+    """The drug a change word speaks of: the last one named before it, else the first after."""
+    before = [m for m in mentions if m.start() < change.start()]
+    return before[-1] if before else (mentions[0] if mentions else None)
+
+
+def _dose_change(
+    page: Page, s_start: int, sentence: str, mentions: list[re.Match[str]], last_drug: str | None
+) -> Fact | None:
+    """The dose change a sentence states, if it states one (a change word, not hedged, not
+    a family member's) with the dose it goes to and a drug (named in the sentence, else the
+    last one named before it)."""
+    change = _CHANGE.search(sentence)
+    if not change or _CHANGE_HEDGE.search(sentence) or FAMILY.search(sentence):
+        return None
+    details = _change_doses(sentence, change)
+    if "to" not in details:
+        return None
+    reason = _REASON.search(sentence, change.start())
+    if reason:
+        details["reason"] = reason.group("r").strip()
+    date = parse_date(sentence)
+    if date:
+        details["date"] = date
+    drug_match = _changed_drug(mentions, change)
+    drug = drug_generics(drug_match)[0] if drug_match else last_drug
+    if not drug:
+        return None
+    start, end = change.span()
+    if drug_match:  # the evidence spans the drug and the change word
+        start, end = min(start, drug_match.start()), max(end, drug_match.end())
+    details = {k: " ".join(v.split()) for k, v in details.items()}
+    ev = page.evidence(s_start + start, s_start + end)
+    return Fact("dose_change", drug, ev, date=date, details=details)
+
+
+def dose_changes(page: Page) -> Iterator[Fact]:
+    """Dose changes (reduced, increased, held...) with the doses, reason and date."""
     last_drug: str | None = None
-    for s_start, s_end in sentences(flat):
-        sentence = flat[s_start:s_end]
+    for s_start, sentence in page.sentences():
         mentions = list(DRUG_RE.finditer(sentence))
-        change = _CHANGE.search(sentence)
-        if change and not _CHANGE_HEDGE.search(sentence) and not FAMILY.search(sentence):
-            details: dict[str, str] = {}
-            arrow = _ARROW.search(sentence)
-            if arrow:
-                details["from"], details["to"] = arrow.group("a"), arrow.group("b")
-            else:
-                frm = _FROM.search(sentence, change.start())
-                to = next(
-                    (
-                        t
-                        for t in _TO.finditer(sentence, change.start())
-                        if not frm or t.start() >= frm.end()
-                    ),
-                    None,
-                )
-                if frm:
-                    details["from"] = frm.group("d")
-                if to:
-                    details["to"] = to.group("d")
-            reason = _REASON.search(sentence, change.start())
-            if reason and "to" in details:
-                details["reason"] = reason.group("r").strip()
-            date = next((iso for _, _, iso in find_dates(sentence)), None)
-            if date:
-                details["date"] = date
-            before = [m for m in mentions if m.start() < change.start()]
-            drug_match = before[-1] if before else (mentions[0] if mentions else None)
-            drug = drug_generics(drug_match)[0] if drug_match else last_drug
-            if drug and "to" in details:
-                start, end = s_start + change.start(), s_start + change.end()
-                if drug_match:
-                    start = min(start, s_start + drug_match.start())
-                    end = max(end, s_start + drug_match.end())
-                yield Fact(
-                    "dose_change",
-                    drug,
-                    evidence(doc, page, text, start, end),
-                    date=date,
-                    details={k: " ".join(v.split()) for k, v in details.items()},
-                )
+        fact = _dose_change(page, s_start, sentence, mentions, last_drug)
+        if fact:
+            yield fact
         if mentions:
             last_drug = drug_generics(mentions[-1])[0]

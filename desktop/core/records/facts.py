@@ -1,14 +1,17 @@
-"""Fact and evidence types shared by the record extractors, and the text helpers they use:
-the evidence span, sentence bounds, soft-joined lines, section headings and status cues."""
+"""Fact and evidence types shared by the record extractors, the page they read, and the text
+helpers they use: the evidence span, sentence bounds and lines, soft-joined lines, status
+cues, negation and hedges (section headings: ``sections``)."""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from dataclasses import field as dc_field
+from functools import cached_property
 
+from desktop.core.records import sections
 from desktop.core.records.vocabulary import LAB_RE
 
 
@@ -58,6 +61,48 @@ def evidence(doc: str, page: int, text: str, start: int, end: int) -> Evidence:
     return Evidence(doc, page, start, end, text[line_start:line_end].strip())
 
 
+@dataclass(frozen=True)
+class Page:
+    """One page being read: its document's name, its number, its text as extracted, and
+    ``flat``, the same text soft-joined (``soft_join``: same length, so an offset into one is
+    an offset into the other). Rules read ``flat``; evidence quotes ``text``."""
+
+    doc: str
+    number: int
+    text: str
+    flat: str
+
+    def evidence(self, start: int, end: int) -> Evidence:
+        """Evidence for ``text[start:end]`` on this page."""
+        return evidence(self.doc, self.number, self.text, start, end)
+
+    def sentences(self) -> Iterator[tuple[int, str]]:
+        """(offset, text) of each sentence or line of ``flat``."""
+        for start, end in sentences(self.flat):
+            yield start, self.flat[start:end]
+
+    @cached_property
+    def _sections(self) -> list[tuple[int, str]]:
+        return sections.section_classes(self.flat)
+
+    def section_at(self, pos: int) -> str | None:
+        """The class of the section ``pos`` is in (``sections``; found once per page), None
+        outside any or in one that changes nothing."""
+        return sections.section_at(self._sections, pos)
+
+
+# what each extractor is: the facts it reads on one page
+Reader = Callable[[Page], Iterable[Fact]]
+
+
+def lines(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, line) for each line of ``text``, the last one included even when empty."""
+    offset = 0
+    for line in text.split("\n"):
+        yield offset, line
+        offset += len(line) + 1
+
+
 _CONNECTOR = re.compile(
     r"(?:[,:(/-]|\b(?:of|and|or|to|for|with|in|on|the|a|an|at|by|from|was|is|were|are|"
     r"has|had|receptor|status|score|grade|carcinoma|reduced|started|stopped|since|until|till|"
@@ -100,159 +145,6 @@ def sentences(text: str) -> Iterator[tuple[int, int]]:
         start = m.end()
     if start < len(text):
         yield start, len(text)
-
-
-# Section headings change what a mention means (a drug under "Allergies", a gene under
-# "Family history"). Each maps to a class; unknown headings leave the class unchanged.
-_SECTIONS = {
-    "family": (
-        "family history",
-        "family hx",
-        "fhx",
-        "family cancer history",
-    ),
-    "allergies": ("allergies", "allergy", "drug allergies", "allergies and intolerances"),
-    "current": (
-        "current medications",
-        "medications",
-        "meds",
-        "current meds",
-        "active medications",
-        "discharge medications",
-        "medications on discharge",
-        "home medications",
-        "current treatment",
-        "current therapy",
-    ),
-    "past": (
-        "past medical history",
-        "pmh",
-        "treatment history",
-        "oncologic history",
-        "oncology history",
-        "past oncologic history",
-        "prior treatment",
-        "prior treatments",
-        "previous treatment",
-        "previous treatments",
-        "surgical history",
-        "past surgical history",
-        "psh",
-        "cancer history",
-    ),
-    "plan": (
-        "plan",
-        "assessment and plan",
-        "a/p",
-        "recommendations",
-        "recommendation",
-        "plan of care",
-        "follow-up plan",
-        "next steps",
-    ),
-    # therapy options in tumour-profiling reports: drugs listed there are not the patient's
-    "options": (
-        "therapy associations",
-        "therapy association",
-        "therapies",
-        "potential therapies",
-        "potential treatment options",
-        "treatment options",
-        "therapeutic options",
-        "therapeutic implications",
-        "therapies with clinical benefit",
-        "therapies with potential clinical benefit",
-        "therapies with potential benefit",
-        "therapies associated with sensitivity",
-        "therapies associated with resistance",
-        "therapies with lack of response",
-        "fda-approved therapies",
-        "approved therapies",
-        "drug associations",
-        "clinical trials",
-        "relevant clinical trials",
-        "clinical trial options",
-        "potential clinical trials",
-    ),
-    "other": (
-        "impression",
-        "findings",
-        "assessment",
-        "diagnosis",
-        "final diagnosis",
-        "discharge diagnosis",
-        "hpi",
-        "history of present illness",
-        "interval history",
-        "labs",
-        "laboratory",
-        "results",
-        "result",
-        "physical exam",
-        "exam",
-        "examination",
-        "hospital course",
-        "social history",
-        "procedures",
-        "procedure",
-        "specimen",
-        "clinical history",
-        "indication",
-        "technique",
-        "comparison",
-        "interpretation",
-        "reason for admission",
-        "reason for visit",
-        "chief complaint",
-        "subjective",
-        "objective",
-        "review of systems",
-        "vitals",
-        "comment",
-        "comments",
-        "addendum",
-        "summary",
-        "genes analyzed",
-        "genes analysed",
-        "genomic findings",
-        "biomarker findings",
-        "variants of unknown significance",
-        "variants of uncertain significance",
-        "interpretive notes",
-        "interpretation notes",
-        "methods",
-        "methods and limitations",
-        "limitations",
-        "disclaimer",
-        "disclaimers",
-        "references",
-    ),
-}
-_LABEL_CLASS = {label: cls for cls, labels in _SECTIONS.items() for label in labels}
-# a heading may end with a short parenthetical: "THERAPY ASSOCIATIONS (in this tumour type)"
-_HEADING = re.compile(
-    r"^[ \t]*([A-Za-z][A-Za-z /&'-]{1,40}?)[ \t]*(?:\([^)\n]{0,40}\)[ \t]*)?(?::|$)",
-    re.MULTILINE,
-)
-
-
-def section_classes(text: str) -> list[tuple[int, str]]:
-    """(offset, class) for each known heading in the page, in order."""
-    out = []
-    for m in _HEADING.finditer(text):
-        cls = _LABEL_CLASS.get(" ".join(m.group(1).lower().split()))
-        if cls:
-            out.append((m.start(), cls))
-    return out
-
-
-def section_at(sections: list[tuple[int, str]], pos: int) -> str | None:
-    current = None
-    for start, cls in sections:
-        if start > pos:
-            break
-        current = cls
-    return None if current == "other" else current
 
 
 Cues = dict[str, re.Pattern[str]]
