@@ -1,36 +1,13 @@
-"""Plain-text helpers shared by chunking, retrieval and composition: sentences, words, stems."""
+"""Plain-text helpers shared by chunking, retrieval, composition, answer checking and record
+extraction: the one sentence splitter (three modes), words, stems and FTS5 queries."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-# Abbreviations whose trailing full stop does not end a sentence.
-_ABBREV = {
-    "e.g",
-    "i.e",
-    "etc",
-    "vs",
-    "dr",
-    "mr",
-    "mrs",
-    "ms",
-    "st",
-    "no",
-    "approx",
-    "fig",
-    "p",
-    "pp",
-    "u.s",
-    "cf",
-    "al",
-    "mg",
-    "ca",
-    "jr",
-    "sr",
-}
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _WORD = re.compile(r"[a-z0-9]+(?:[-'/][a-z0-9]+)*")
 _WS = re.compile(r"\s+")
 
@@ -52,24 +29,140 @@ def normalise_whitespace(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split prose into sentences, keeping abbreviations and decimals (38.0) intact."""
-    text = normalise_whitespace(text)
-    if not text:
-        return []
-    pieces: list[str] = []
+# --- sentences ----------------------------------------------------------------------------
+
+# A generated answer's citation marker: [1], [1][3], [1, 3], [1-3], [Passage 2], [sources 1 and 2]
+_MARKER_BODY = (
+    r"\[[ \t]*(?:(?:passages?|sources?|refs?)[ \t]*)?\d{1,3}"
+    r"(?:[ \t]*(?:,|;|-|–|and)[ \t]*(?:(?:passages?|sources?)[ \t]*)?\d{1,3})*[ \t]*\]"
+)
+CITATION_MARKER = re.compile(_MARKER_BODY, re.IGNORECASE)
+_ANSWER_CLOSERS = "\"'”’)*_"
+# the word before a full stop is looked for this far back (keeps every search linear)
+_LOOKBACK = 24
+
+
+@dataclass(frozen=True)
+class SentenceMode:
+    """What ends a sentence in one kind of text; see :func:`sentence_spans`.
+
+    ``end`` finds possible ends. Its group ``keep`` is what the sentence keeps (without that
+    group the sentence stops where the match starts); its group ``dot`` is a full stop that an
+    abbreviation (or, with ``initials``, a single letter) right before it cancels; its group
+    ``bare`` is a citation marker without punctuation, which ends a sentence only before a
+    capital. The blanks after an end belong to the match. ``opens`` (when not None) is checked
+    after the match: the next sentence must start with a capital, a digit or one of these
+    characters, and blanks must separate it (None: ``end`` itself says what may follow)."""
+
+    end: re.Pattern[str]
+    abbreviations: frozenset[str] = frozenset()
+    initials: bool = False
+    opens: str | None = None
+    openers: str = ""  # stripped from the front of the word before a full stop
+    strip: bool = True  # sentences without the blanks around them (else spans exactly as cut)
+    collapse: bool = False  # split_sentences collapses whitespace first
+
+
+PROSE = SentenceMode(
+    end=re.compile(r"(?P<keep>(?P<dot>\.)|[!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])"),
+    abbreviations=frozenset(
+        "e.g i.e etc vs dr mr mrs ms st no approx fig p pp u.s cf al mg ca jr sr".split()
+    ),
+    initials=True,
+    collapse=True,
+)
+"""Guideline prose (section bodies, passages, PDF text). Whitespace is collapsed first; a
+sentence ends at . ! or ? (closing quotes or brackets after it are dropped) before a capital or
+a digit, possibly after an opening quote or bracket; not after an abbreviation, a measure
+("mg.") or an initial ("J. Smith"); decimals (38.0) never end one."""
+
+ANSWER = SentenceMode(
+    end=re.compile(
+        rf"(?P<keep>(?:(?P<dot>\.(?![.!?…]*[{_ANSWER_CLOSERS}]*[ \t]*{_MARKER_BODY}))|[.!?…])"
+        rf"[.!?…]*[{_ANSWER_CLOSERS}]*(?:[ \t]*{_MARKER_BODY})*"
+        rf"|(?P<bare>{_MARKER_BODY}(?:[ \t]*{_MARKER_BODY})*))[ \t]*",
+        re.IGNORECASE,
+    ),
+    abbreviations=frozenset(
+        "e.g i.e eg ie vs dr mr mrs ms prof st approx fig figs p pp u.s u.k cf al ca jr sr "
+        "ref refs vol ed incl".split()
+    ),
+    opens="\"'“‘(*_[",
+    openers="(\"'“‘*_",
+)
+"""One paragraph, list item or heading of a generated answer, as the model wrote it
+(``answer.checking.units`` cuts the answer into those blocks). A sentence keeps its terminal
+punctuation (. ! ? … with closing quotes, brackets or emphasis) and the citation markers after
+it; markers alone end one before a capital. The next sentence must start with a capital, a
+digit, an opening quote, bracket or emphasis. Unlike prose, "etc." and "no." may end a
+sentence, initials and "mg." are not special, and blanks are kept as written."""
+
+RECORD = SentenceMode(end=re.compile(r"\.(?=\s|$)|[;!?]|\n"), strip=False)
+"""Clauses of a patient record page: every full stop before a blank, every ; ! ? and every
+line break ends one, and the sentence stops before it. Spans are exact offsets into the page
+(evidence points into it), blanks included."""
+
+
+def _abbreviated(text: str, start: int, dot: int, mode: SentenceMode) -> bool:
+    """Is the word before the full stop at ``dot`` an abbreviation (or an initial)?"""
+    end = dot
+    while end > start and text[end - 1] == ".":
+        end -= 1
+    word = text[max(start, end - _LOOKBACK) : end].rsplit(" ", 1)[-1]
+    word = word.lstrip(mode.openers).lower()
+    return word in mode.abbreviations or (
+        mode.initials and re.fullmatch(r"[a-z]", word) is not None
+    )
+
+
+def _ends_sentence(text: str, start: int, match: re.Match[str], mode: SentenceMode) -> bool:
+    after = match.end()
+    if mode.opens is not None and after < len(text):
+        if after == match.end("keep"):  # no blank after it
+            return False
+        first = text[after]
+        bare = match.groupdict().get("bare") is not None
+        if not (first.isupper() or (not bare and (first.isdigit() or first in mode.opens))):
+            return False
+    dot = match.start("dot") if "dot" in match.re.groupindex else -1
+    return dot < 0 or not _abbreviated(text, start, dot, mode)
+
+
+def _span(text: str, start: int, stop: int, strip: bool) -> tuple[int, int] | None:
+    if strip:
+        while start < stop and text[start].isspace():
+            start += 1
+        while stop > start and text[stop - 1].isspace():
+            stop -= 1
+    return (start, stop) if stop > start else None
+
+
+def sentence_spans(text: str, mode: SentenceMode = PROSE) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text`` in reading order, by ``mode``: ``PROSE``,
+    ``ANSWER`` or ``RECORD`` (their docstrings say how each ends a sentence). Empty sentences
+    are left out. Every pattern is linear in the text's length."""
+    spans: list[tuple[int, int]] = []
     start = 0
-    for match in _SENTENCE_END.finditer(text):
-        candidate = text[start : match.start()].rstrip()
-        last_word = candidate.rsplit(" ", 1)[-1].rstrip(".").lower()
-        if last_word in _ABBREV or re.fullmatch(r"[a-z]", last_word):
+    keeps = "keep" in mode.end.groupindex
+    for match in mode.end.finditer(text):
+        if match.start() < start or not _ends_sentence(text, start, match, mode):
             continue
-        pieces.append(candidate)
+        span = _span(text, start, match.end("keep") if keeps else match.start(), mode.strip)
+        if span:
+            spans.append(span)
         start = match.end()
-    tail = text[start:].strip()
-    if tail:
-        pieces.append(tail)
-    return [p for p in pieces if p]
+    span = _span(text, start, len(text), mode.strip)
+    if span:
+        spans.append(span)
+    return spans
+
+
+def split_sentences(text: str, mode: SentenceMode = PROSE) -> list[str]:
+    """The sentences of ``text`` by ``mode`` (guideline prose by default: abbreviations and
+    decimals such as 38.0 kept intact, whitespace collapsed)."""
+    if mode.collapse:
+        text = normalise_whitespace(text)
+    return [text[a:b] for a, b in sentence_spans(text, mode)]
 
 
 def fold(text: str) -> str:

@@ -22,13 +22,13 @@ from bench.verification import (
     score_rows,
 )
 from desktop.core.answer.checking.rules import advises_change, gives_dose, repeats_instruction
+from desktop.core.answer.checking.units import answer_sentences
 from desktop.core.answer.checking.verify import (
     DEFAULT_RULE,
     LEXICAL_ALONE,
     CheckedSentence,
     Verification,
     parse_citations,
-    split_sentences,
     verify,
 )
 from desktop.core.models.embed import Embedder, embedding_spec
@@ -94,7 +94,7 @@ def embed():
     ],
 )
 def test_split_sentences(text: str, expected: list[str]) -> None:
-    assert split_sentences(text) == expected
+    assert answer_sentences(text) == expected
 
 
 def test_bullets_headings_and_wrapped_lines() -> None:
@@ -107,7 +107,7 @@ def test_bullets_headings_and_wrapped_lines() -> None:
         "## Next steps\n"
         "Ask your care team."
     )
-    assert split_sentences(text) == [
+    assert answer_sentences(text) == [
         "Here is what the passages say:",
         "Tamoxifen raises the risk of clots [1].",
         "It can cause hot flashes [1].",
@@ -402,8 +402,8 @@ def _squash(text: str) -> str:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_TEXT, st.booleans())
 def test_split_and_verify_never_fail_and_keep_the_text(text: str, complete: bool) -> None:
-    units = split_sentences(text)
-    assert units == split_sentences(text)
+    units = answer_sentences(text)
+    assert units == answer_sentences(text)
     assert all(u and u == u.strip() for u in units)
     without_bullets = "\n".join(_BULLET_LINE.sub("", line, count=1) for line in text.splitlines())
     assert _squash("".join(units)) == _squash(without_bullets)
@@ -432,7 +432,7 @@ def test_split_and_verify_never_fail_and_keep_the_text(text: str, complete: bool
 )
 def test_large_inputs_finish_quickly(text: str) -> None:
     start = time.perf_counter()
-    split_sentences(text)
+    answer_sentences(text)
     verify(text, {1: TAMOXIFEN})
     assert time.perf_counter() - start < 1.0
 

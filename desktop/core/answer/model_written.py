@@ -2,7 +2,7 @@
 
 The model gets the top guideline sections and the patient's relevant record lines as
 numbered passages. While it writes, each finished sentence is verified against the passage
-it cites (``core.llm.verify``) and a :class:`Draft` shows only checked sentences plus the one
+it cites (``answer.checking.verify``) and a :class:`Draft` shows only checked sentences plus the one
 being written. At the end the whole text is verified again: unsupported sentences are
 removed, and if too little survives the extractive answer is shown instead, saying why. A
 stopped generation keeps its checked sentences and is marked as stopped."""
@@ -12,17 +12,19 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from desktop.core.answer.checking.verify import (
-    CheckedSentence,
-    Verification,
-    split_sentences,
-    verify,
-)
-from desktop.core.answer.compose import CARE_TEAM_HEADING, render_markdown
+from desktop.core.answer.checking.evidence import Embed
+from desktop.core.answer.checking.units import answer_sentences
+from desktop.core.answer.checking.verify import CheckedSentence, Verification, verify
 from desktop.core.answer.schema import Answer, Citation, Section
+from desktop.core.answer.sections import (
+    CARE_TEAM_HEADING,
+    DETAIL_HEADING,
+    SHORT_HEADING,
+    render_markdown,
+)
 from desktop.core.knowledge.retrieve import SectionHit
 from desktop.core.llm.generator import GenerationError, TextGenerator
 from desktop.core.llm.prompt import Passage, fit_prompt
@@ -36,9 +38,7 @@ MIN_SUPPORTED_RATIO = 0.5
 MAX_GUIDELINE_PASSAGES = 5
 _MARKER = re.compile(r"\[(\d+)\]")
 # extractive sections the generated text replaces; the rest (for you, questions, sources) stay
-_REPLACED = ("In short", "More detail")
-
-Embed = Callable[[Sequence[str]], Sequence[Sequence[float]]]
+_REPLACED = (SHORT_HEADING, DETAIL_HEADING)
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def generate(
             if cancel.is_set():
                 break
             text += piece
-            sentences = split_sentences(text)
+            sentences = answer_sentences(text)
             finished = sentences[:-1]  # the last one may still be growing
             for sentence in finished[len(checked) :]:
                 checked.extend(verify(sentence, numbered, cached).sentences[:1])
@@ -171,6 +171,28 @@ def _checked_text(checked: Sequence[CheckedSentence]) -> str:
     return " ".join(c.text.strip() for c in checked if c.supported)
 
 
+def _report(result: Verification, stats: dict) -> dict:
+    """What the check kept and removed, and the model's token counts (``Answer.verification``)."""
+    return {
+        "kept": len(result.kept),
+        "removed": len(result.removed),
+        "reasons": sorted({c.reason for c in result.removed if c.reason}),
+        "prompt_tokens": stats.get("prompt_tokens"),
+        "cached_tokens": stats.get("cached_tokens"),
+        "completion_tokens": stats.get("completion_tokens"),
+    }
+
+
+def _notice(label: str, removed: int, stopped: bool) -> str:
+    notice = f"Written by {label} from the cited passages; each sentence was checked against it."
+    if removed:
+        notice += f" {removed} sentence{'s' if removed > 1 else ''} the sources did not support "
+        notice += "were removed." if removed > 1 else "was removed."
+    if stopped:
+        notice += " You stopped the answer before the end."
+    return notice
+
+
 def _final(
     extractive: Answer,
     passages: Sequence[Passage],
@@ -181,14 +203,7 @@ def _final(
     stats: dict,
 ) -> Answer:
     kept = [c for c in result.kept if c.citations]
-    report = {
-        "kept": len(result.kept),
-        "removed": len(result.removed),
-        "reasons": sorted({c.reason for c in result.removed if c.reason}),
-        "prompt_tokens": stats.get("prompt_tokens"),
-        "cached_tokens": stats.get("cached_tokens"),
-        "completion_tokens": stats.get("completion_tokens"),
-    }
+    report = _report(result, stats)
     removed = len([c for c in result.removed if c.reason != "incomplete sentence"])
     too_little = len(kept) < MIN_KEPT_SENTENCES or result.supported_ratio < MIN_SUPPORTED_RATIO
     if (not stopped and too_little) or (stopped and not result.kept):
@@ -209,19 +224,13 @@ def _final(
     sections = [Section(ANSWER_HEADING, body + (" *(stopped)*" if stopped else ""))]
     rest = [s for s in extractive.sections if s.heading not in _REPLACED]
     sections, citations = _append_rest(sections, citations, rest, extractive.citations)
-    notice = f"Written by {label} from the cited passages; each sentence was checked against it."
-    if removed:
-        notice += f" {removed} sentence{'s' if removed > 1 else ''} the sources did not support "
-        notice += "were removed." if removed > 1 else "was removed."
-    if stopped:
-        notice += " You stopped the answer before the end."
     return replace(
         extractive,
         mode="llm",
         answer_markdown=render_markdown(sections),
         sections=sections,
         citations=citations,
-        notice=notice,
+        notice=_notice(label, removed, stopped),
         model=label,
         stopped=stopped,
         verification=report,

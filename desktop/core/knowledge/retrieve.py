@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Literal
 
-from desktop.core.knowledge.index import GuidelineIndex
+from desktop.core.knowledge.index import DenseHit, GuidelineIndex
 from desktop.core.knowledge.keyword import query_terms
 from desktop.core.knowledge.normalise import Normalised, normalise
 from desktop.core.knowledge.pack import GuidelineSection
@@ -75,6 +75,13 @@ def _decisive(keyword: Sequence[tuple[str, str, float]]) -> str | None:
     return None
 
 
+@dataclass
+class _Lists:
+    dense: list[DenseHit]  # passages and patient phrasings
+    fine: list[DenseHit]  # single sentences and key points
+    keyword: list[tuple[str, str, float]]  # (entry id, section key, BM25 score)
+
+
 class Retriever:
     def __init__(self, index: GuidelineIndex, sections: Mapping[str, GuidelineSection]) -> None:
         self.index = index
@@ -101,12 +108,20 @@ class Retriever:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         query = question if isinstance(question, Normalised) else normalise(question)
-        text = query.search_text
-        vector = self.index.embedder.embed([text])[0]
+        vector = self.index.embedder.embed([query.search_text])[0]
+        timings["embed_query"] = (time.perf_counter() - t0) * 1000
+        found = self._lists(query.search_text, vector, mode, timings)
+        hits = self._fuse(found, boost)
+        timings["retrieve_total"] = (time.perf_counter() - t0) * 1000
+        return Retrieval(query, vector, hits[:limit], timings)
+
+    def _lists(
+        self, text: str, vector: list[float], mode: Mode, timings: dict[str, float]
+    ) -> _Lists:
+        """The three ranked lists (passages, sentences, keywords) for ``mode``; the sentence
+        and keyword searches run beside the passage search (chroma and SQLite release the
+        GIL), which halves the wait on a large index."""
         t1 = time.perf_counter()
-        timings["embed_query"] = (t1 - t0) * 1000
-        # the sentence search and the keyword search run beside the passage search (chroma
-        # and SQLite release the GIL), which halves the wait on a large index
         pool = self._executor()
         keyword_job = (
             pool.submit(self.index.keywords.search, query_terms(text), CANDIDATES)
@@ -120,44 +135,53 @@ class Retriever:
         )
         dense = self.index.dense_search(vector, CANDIDATES) if mode != "keyword" else []
         fine = fine_job.result() if fine_job else []
-        t2 = time.perf_counter()
-        timings["dense"] = (t2 - t1) * 1000
+        timings["dense"] = (time.perf_counter() - t1) * 1000
         keyword = keyword_job.result() if keyword_job else []
         timings["keyword"] = (time.perf_counter() - t1) * 1000  # overlaps the dense time
-        dense_ranks = _section_ranks([(h.entry_id, h.section_key) for h in dense])
-        fine_ranks = _section_ranks([(h.entry_id, h.section_key) for h in fine])
-        keyword_ranks = _section_ranks([(e, k) for e, k, _ in keyword])
-        decisive = _decisive(keyword)
+        return _Lists(dense, fine, keyword)
+
+    def _fuse(self, found: _Lists, boost: Boost | None) -> list[SectionHit]:
+        """Sections by reciprocal-rank fusion of the three lists, best first."""
+        dense_ranks = _section_ranks([(h.entry_id, h.section_key) for h in found.dense])
+        fine_ranks = _section_ranks([(h.entry_id, h.section_key) for h in found.fine])
+        keyword_ranks = _section_ranks([(e, k) for e, k, _ in found.keyword])
+        decisive = _decisive(found.keyword)
         best_sim: dict[str, float] = {}
-        for h in sorted(dense + fine, key=lambda h: h.distance):
+        for h in sorted(found.dense + found.fine, key=lambda h: h.distance):
             best_sim.setdefault(h.section_key, 1.0 - h.distance)
-        hits: list[SectionHit] = []
-        for key in set(dense_ranks) | set(fine_ranks) | set(keyword_ranks):
-            section = self.sections.get(key)
-            if section is None:
-                continue
-            d = dense_ranks.get(key)
-            f = fine_ranks.get(key)
-            k = keyword_ranks.get(key)
-            score = sum(1.0 / (RRF_K + r[0]) for r in (d, f, k) if r)
-            if key == decisive:
-                score += 2.0 / (RRF_K + 1)
-            if boost is not None:
-                score *= 1.0 + max(0.0, boost(section))
-            entries = (d[1] if d else []) + [
-                e for e in (k[1] if k else []) if not d or e not in d[1]
-            ]
-            hits.append(
-                SectionHit(
-                    section,
-                    score,
-                    d[0] if d else None,
-                    k[0] if k else None,
-                    best_sim.get(key, 0.0),
-                    entries,
-                    key == decisive,
-                )
+        hits = [
+            _hit(
+                self.sections[key],
+                (dense_ranks.get(key), fine_ranks.get(key), keyword_ranks.get(key)),
+                key == decisive,
+                best_sim.get(key, 0.0),
+                boost,
             )
+            for key in set(dense_ranks) | set(fine_ranks) | set(keyword_ranks)
+            if key in self.sections
+        ]
         hits.sort(key=lambda h: (-h.score, h.section.key))
-        timings["retrieve_total"] = (time.perf_counter() - t0) * 1000
-        return Retrieval(query, vector, hits[:limit], timings)
+        return hits
+
+
+Ranks = tuple[int, list[str]] | None  # a section's rank in one list (from 1) and its entries
+
+
+def _hit(
+    section: GuidelineSection,
+    ranks: tuple[Ranks, Ranks, Ranks],
+    decisive: bool,
+    similarity: float,
+    boost: Boost | None,
+) -> SectionHit:
+    """One section's fused score from its (dense, sentence, keyword) ranks."""
+    d, _, k = ranks
+    score = sum(1.0 / (RRF_K + r[0]) for r in ranks if r)
+    if decisive:
+        score += 2.0 / (RRF_K + 1)
+    if boost is not None:
+        score *= 1.0 + max(0.0, boost(section))
+    entries = (d[1] if d else []) + [e for e in (k[1] if k else []) if not d or e not in d[1]]
+    return SectionHit(
+        section, score, d[0] if d else None, k[0] if k else None, similarity, entries, decisive
+    )

@@ -1,35 +1,39 @@
-"""Read a GGUF model file's header in Python, defensively, before llama.cpp ever sees it.
+"""Read a GGUF model file's header in Python, defensively, before llama.cpp ever sees it, and
+say what it means: the model's architecture, size, context and hyperparameters (:class:`GGUFInfo`).
 
 llama.cpp can abort the whole process on a damaged file, and ``gguf.GGUFReader`` memory-maps
-the file and can allocate whatever a hostile header asks for. This parser reads the header
-sequentially with every count and length bounded by the file's size, keeps only small values,
-and checks that every tensor lies inside the file, so a cut-short copy, a file that is not a
-model, an absurd tensor or an architecture this build cannot run is refused with one clear
-sentence (:class:`GGUFError`) naming the file by its base name only."""
+the file and can allocate whatever a hostile header asks for. The header is read sequentially
+(``models.gguf_header``) with every count and length bounded by the file's size, keeping only
+small values, and every tensor is checked to lie inside the file, so a cut-short copy, a file
+that is not a model, an absurd tensor or an architecture this build cannot run is refused with
+one clear sentence (:class:`GGUFError`) naming the file by its base name only."""
 
 from __future__ import annotations
 
-import io
 import stat
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import gguf
+
+from desktop.core.models.gguf_header import GGUFError, HeaderParser, Reader, Scalar, Truncated
+
+__all__ = [
+    "CHAT_ARCHITECTURES",
+    "EMBEDDING_ARCHITECTURES",
+    "GGUFError",
+    "GGUFInfo",
+    "human_size",
+    "parameters_text",
+    "read_gguf_info",
+]
 
 GGUF_MAGIC = b"GGUF"
 SUPPORTED_VERSIONS = (2, 3)
 DEFAULT_ALIGNMENT = 32
 MAX_TENSORS = 100_000  # real models have a few hundred to a few thousand
 MAX_KV = 100_000  # real models have a few dozen
-MAX_KEY_BYTES = 4096
-MAX_TENSOR_NAME_BYTES = 63  # ggml's GGML_MAX_NAME is 64 including the terminating zero
-MAX_STORED_STRING = 1 << 20  # longer strings (e.g. an embedded tokenizer.json) are skipped
-MAX_STORED_ARRAY = 4096  # longer arrays (token lists) are skipped; their length is kept
-MAX_ARRAY_DEPTH = 3
-MAX_DIMS = 4
-MAX_ELEMENTS = 2**40
 
 # Decoder (text-generating) architectures that the llama.cpp bundled with llama-cpp-python
 # 0.3.x runs, by their GGUF names (each is in its architecture table). Vision projectors,
@@ -54,27 +58,6 @@ EMBEDDING_ARCHITECTURES = frozenset(
     gemma-embedding llama-embed t5encoder
     """.split()
 )
-
-_SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?"}
-_SCALARS |= {10: "<Q", 11: "<q", 12: "<d"}
-_STRING, _ARRAY = 8, 9
-
-Scalar = int | float | bool | str
-
-
-class GGUFError(ValueError):
-    """A GGUF file that cannot be used; the message is one sentence naming the problem.
-
-    ``kind`` says which problem, for callers that word it their own way: missing, unreadable,
-    not_gguf, version, truncated, damaged, tensor_type, architecture, embedding, split."""
-
-    def __init__(self, message: str, kind: str = "damaged") -> None:
-        super().__init__(message)
-        self.kind = kind
-
-
-class _Truncated(Exception):
-    """The file ended inside its header."""
 
 
 @dataclass(frozen=True)
@@ -170,149 +153,6 @@ def _describe_start(head: bytes) -> str:
     return "it starts with the bytes " + " ".join(f"{b:02X}" for b in first)
 
 
-class _Reader:
-    """Sequential reads that never go past the end of the file."""
-
-    def __init__(self, fh: io.BufferedReader, size: int) -> None:
-        self.fh, self.size, self.pos = fh, size, 0
-
-    def remaining(self) -> int:
-        return self.size - self.pos
-
-    def read(self, n: int) -> bytes:
-        if n > self.remaining():
-            raise _Truncated
-        data = self.fh.read(n)
-        if len(data) != n:
-            raise _Truncated
-        self.pos += n
-        return data
-
-    def skip(self, n: int) -> None:
-        if n > self.remaining():
-            raise _Truncated
-        self.fh.seek(n, io.SEEK_CUR)
-        self.pos += n
-
-    def unpack(self, fmt: str) -> Any:
-        return struct.unpack(fmt, self.read(struct.calcsize(fmt)))[0]
-
-
-class _Parser:
-    def __init__(self, reader: _Reader, name: str) -> None:
-        self.r, self.name = reader, name
-        self.metadata: dict[str, Scalar] = {}
-        self.arrays: dict[str, tuple[Any, ...]] = {}  # small numeric arrays (e.g. per-layer)
-        self.array_lengths: dict[str, int] = {}
-
-    def damaged(self, what: str) -> GGUFError:
-        return GGUFError(f"{self.name} is damaged: {what}")
-
-    def string_length(self, limit: int | None, what: str) -> int:
-        length = self.r.unpack("<Q")
-        if limit is not None and length > limit:
-            raise self.damaged(f"{what} is {length:,} bytes long")
-        if length > self.r.remaining():
-            raise _Truncated
-        return length
-
-    def string(self, limit: int, what: str) -> str:
-        return self.r.read(self.string_length(limit, what)).decode("utf-8", errors="replace")
-
-    def value(self, vtype: int, key: str, depth: int) -> Any:
-        """Read one value; strings and arrays too long to keep come back as None."""
-        if vtype in _SCALARS:
-            return self.r.unpack(_SCALARS[vtype])
-        if vtype == _STRING:
-            length = self.string_length(None, key)
-            if length > MAX_STORED_STRING:
-                self.r.skip(length)
-                return None
-            return self.r.read(length).decode("utf-8", errors="replace")
-        if vtype == _ARRAY:
-            if depth >= MAX_ARRAY_DEPTH:
-                raise self.damaged(f"metadata '{key}' nests arrays too deeply")
-            etype, count = self.r.unpack("<I"), self.r.unpack("<Q")
-            if etype in _SCALARS:
-                width = struct.calcsize(_SCALARS[etype])
-                if count > self.r.remaining() // width:
-                    raise _Truncated
-                if depth == 0:
-                    self.array_lengths[key] = count
-                if count > MAX_STORED_ARRAY:
-                    self.r.skip(count * width)
-                    return None
-                return struct.unpack(f"<{count}{_SCALARS[etype][1]}", self.r.read(count * width))
-            if etype not in (_STRING, _ARRAY):
-                raise self.damaged(f"metadata '{key}' has an unknown value type {etype}")
-            if count > self.r.remaining() // 8:  # every string or array takes 8 bytes or more
-                raise _Truncated
-            if depth == 0:
-                self.array_lengths[key] = count
-            for _ in range(count):
-                if etype == _STRING:
-                    self.r.skip(self.string_length(None, key))
-                else:
-                    self.value(_ARRAY, key, depth + 1)
-            return None
-        raise self.damaged(f"metadata '{key}' has an unknown value type {vtype}")
-
-    def read_metadata(self, n_kv: int) -> None:
-        seen: set[str] = set()
-        for _ in range(n_kv):
-            key = self.string(MAX_KEY_BYTES, "a metadata key")
-            if key in seen:
-                raise self.damaged(f"the metadata key '{key}' appears twice")
-            seen.add(key)
-            vtype = self.r.unpack("<I")
-            value = self.value(vtype, key, 0)
-            if isinstance(value, tuple):
-                self.arrays[key] = value
-            elif value is not None and vtype != _ARRAY:
-                self.metadata[key] = value
-
-    def read_tensors(self, n_tensors: int, alignment: int) -> tuple[int, int]:
-        """Check every tensor's description; return (bytes the file needs, element count)."""
-        infos: list[tuple[str, int, int]] = []  # name, offset, nbytes
-        names: set[str] = set()
-        parameters = 0
-        for _ in range(n_tensors):
-            tname = self.string(MAX_TENSOR_NAME_BYTES, "a tensor name")
-            if tname in names:
-                raise self.damaged(f"the tensor '{tname}' appears twice")
-            names.add(tname)
-            n_dims = self.r.unpack("<I")
-            if not 1 <= n_dims <= MAX_DIMS:
-                raise self.damaged(f"tensor '{tname}' claims {n_dims} dimensions")
-            dims = [self.r.unpack("<Q") for _ in range(n_dims)]
-            elements = 1
-            for d in dims:
-                elements *= d
-            if 0 in dims or elements > MAX_ELEMENTS:
-                raise self.damaged(f"tensor '{tname}' has impossible dimensions {dims}")
-            ggml_type, offset = self.r.unpack("<I"), self.r.unpack("<Q")
-            sizes = gguf.GGML_QUANT_SIZES.get(ggml_type)  # type: ignore[call-overload]
-            if sizes is None:
-                raise GGUFError(
-                    f"{self.name} stores tensor '{tname}' in a format (ggml type {ggml_type}) "
-                    "that this version of Lantern cannot read",
-                    "tensor_type",
-                )
-            block, type_size = sizes
-            if dims[0] % block:
-                raise self.damaged(f"tensor '{tname}' does not fit its format's blocks")
-            parameters += elements
-            infos.append((tname, offset, elements // block * type_size))
-        data_start = -(-self.r.pos // alignment) * alignment
-        expected, needed = 0, data_start
-        for tname, offset, nbytes in infos:
-            if offset != expected:
-                raise self.damaged(f"tensor '{tname}' is not where the previous one ends")
-            expected += -(-nbytes // alignment) * alignment
-            needed = data_start + offset + nbytes
-        return needed, parameters
-
-
 def read_gguf_info(path: Path, *, require_chat: bool = True) -> GGUFInfo:
     """Validate a GGUF file's header and describe the model. Raises :class:`GGUFError`.
 
@@ -330,17 +170,17 @@ def read_gguf_info(path: Path, *, require_chat: bool = True) -> GGUFInfo:
         raise GGUFError(f"{name} is not a file", "missing")
     try:
         with path.open("rb", buffering=1 << 20) as fh:
-            return _parse(_Reader(fh, st.st_size), path, require_chat)
+            return _parse(Reader(fh, st.st_size), path, require_chat)
     except OSError as exc:
         raise GGUFError(f"{name} cannot be read ({exc.strerror or exc})", "unreadable") from exc
 
 
-def _parse(reader: _Reader, path: Path, require_chat: bool) -> GGUFInfo:
+def _parse(reader: Reader, path: Path, require_chat: bool) -> GGUFInfo:
     name, size = path.name, reader.size
     head = reader.fh.peek(32)[:32] if size else b""
     if size < 4 or head[:4] != GGUF_MAGIC:
         raise GGUFError(f"{name} is not a GGUF model file ({_describe_start(head)})", "not_gguf")
-    p = _Parser(reader, name)
+    p = HeaderParser(reader, name)
     try:
         reader.skip(4)
         version = reader.unpack("<I")
@@ -365,7 +205,7 @@ def _parse(reader: _Reader, path: Path, require_chat: bool) -> GGUFInfo:
         if not isinstance(alignment, int) or alignment < 1 or alignment & (alignment - 1):
             raise p.damaged(f"its alignment {alignment!r} is not a power of two")
         needed, parameters = p.read_tensors(n_tensors, alignment)
-    except _Truncated:
+    except Truncated:
         raise GGUFError(
             f"{name} is incomplete: it ends at {human_size(size)}, inside its header "
             "(an interrupted copy or download?)",
@@ -381,7 +221,7 @@ def _parse(reader: _Reader, path: Path, require_chat: bool) -> GGUFInfo:
     return _info(p, path, size, version, arch, n_tensors, parameters)
 
 
-def _check_architecture(p: _Parser, name: str, require_chat: bool) -> str:
+def _check_architecture(p: HeaderParser, name: str, require_chat: bool) -> str:
     arch = p.metadata.get("general.architecture")
     if not isinstance(arch, str) or not arch:
         raise GGUFError(f"{name} does not say which model architecture it uses", "architecture")
@@ -408,7 +248,7 @@ def _check_architecture(p: _Parser, name: str, require_chat: bool) -> str:
     return arch
 
 
-def _int(p: _Parser, key: str, default: int = 0) -> int:
+def _int(p: HeaderParser, key: str, default: int = 0) -> int:
     """An integer hyperparameter; a per-layer array counts as its largest value."""
     value = p.metadata.get(key, p.arrays.get(key))
     if isinstance(value, tuple):
@@ -419,7 +259,7 @@ def _int(p: _Parser, key: str, default: int = 0) -> int:
 
 
 def _info(
-    p: _Parser, path: Path, size: int, version: int, arch: str, n_tensors: int, params: int
+    p: HeaderParser, path: Path, size: int, version: int, arch: str, n_tensors: int, params: int
 ) -> GGUFInfo:
     embd = _int(p, f"{arch}.embedding_length")
     heads = _int(p, f"{arch}.attention.head_count")

@@ -13,6 +13,7 @@ from functools import cached_property
 
 from desktop.core.records import sections
 from desktop.core.records.vocabulary import LAB_RE
+from desktop.core.text import RECORD, sentence_spans
 
 
 @dataclass(frozen=True)
@@ -133,18 +134,10 @@ def soft_join(text: str) -> str:
     return "".join(out)
 
 
-_SENTENCE_END = re.compile(r"\.(?=\s|$)|[;!?]|\n")
-
-
 def sentences(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each sentence or line in ``text``."""
-    start = 0
-    for m in _SENTENCE_END.finditer(text):
-        if m.start() > start:
-            yield start, m.start()
-        start = m.end()
-    if start < len(text):
-        yield start, len(text)
+    """(start, end) of each sentence, clause or line in ``text``: the one splitter,
+    ``core.text.sentence_spans``, in its ``RECORD`` mode (also cut at ';' and line breaks)."""
+    return iter(sentence_spans(text, RECORD))
 
 
 Cues = dict[str, re.Pattern[str]]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.models import catalog, store
+from desktop.core.models import catalog, model_import
 from desktop.core.models.catalog import CatalogEntry
 from desktop.core.models.gguf_file import GGUFError
 from desktop.core.models.store import (
@@ -57,7 +57,7 @@ def no_catalogue(monkeypatch: pytest.MonkeyPatch) -> list[CatalogEntry]:
 
 
 def test_import_with_progress(home: Path, tiny_model: Path, monkeypatch, no_catalogue) -> None:
-    monkeypatch.setattr(store, "CHUNK", 64 * 1024)
+    monkeypatch.setattr(model_import, "CHUNK", 64 * 1024)
     s = ModelStore(home)
     progress, model = _import(s, tiny_model)
     size = tiny_model.stat().st_size
@@ -111,7 +111,7 @@ def test_catalogue_size_mismatch_is_refused_before_copying(home, tiny_model, no_
 
 
 def test_cancel_mid_import_leaves_no_partial_file(home, tiny_model, monkeypatch, no_catalogue):
-    monkeypatch.setattr(store, "CHUNK", 64 * 1024)
+    monkeypatch.setattr(model_import, "CHUNK", 64 * 1024)
     s = ModelStore(home)
     job = s.import_file(tiny_model)
     for _ in range(4):
@@ -125,7 +125,7 @@ def test_failure_mid_copy_leaves_no_partial_file(home, tiny_model, monkeypatch, 
     def full_disk(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store.os, "fsync", full_disk)
+    monkeypatch.setattr(model_import.os, "fsync", full_disk)
     with pytest.raises(OSError):
         list(ModelStore(home).import_file(tiny_model))
     assert _left_in(home / "models") == []

@@ -5,37 +5,24 @@ citation markers ``[n]`` in several shapes (``[1][3]``, ``[1, 3]``, ``[1] [2]``,
 ``[Passage 2]``), placed before the full stop or after it. A unit is one sentence of a paragraph
 or of a list item, or a whole heading; a marker written after a full stop belongs to the
 sentence before it. Abbreviations (``e.g.``, ``i.e.``, ``Dr.``, ``vs.``, ``p. 47``) and
-decimals (``1.5``) do not end a sentence. Every pattern here is linear in the text's length."""
+decimals (``1.5``) do not end a sentence: the blocks are cut into sentences by the one
+splitter, ``core.text.split_sentences`` in its ``ANSWER`` mode. Every pattern here is linear
+in the text's length."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-_MARKER_BODY = (
-    r"\[[ \t]*(?:(?:passages?|sources?|refs?)[ \t]*)?\d{1,3}"
-    r"(?:[ \t]*(?:,|;|-|–|and)[ \t]*(?:(?:passages?|sources?)[ \t]*)?\d{1,3})*[ \t]*\]"
-)
-MARKER = re.compile(_MARKER_BODY, re.IGNORECASE)
+from desktop.core.text import ANSWER, CITATION_MARKER, split_sentences
+
+MARKER = CITATION_MARKER
 _NUMBER = re.compile(r"\d{1,3}")
 _RANGE = re.compile(r"(\d{1,3})[ \t]*[-–][ \t]*(\d{1,3})")
 _BULLET = re.compile(r"[ \t]{0,8}(?:[-*•+]|\d{1,3}[.)])[ \t]+")
 _HEADING = re.compile(r"[ \t]{0,3}(?:#{1,6}[ \t]+\S|\*\*[^*\n]{1,80}\*\*:?[ \t]*$)")
-# Terminal punctuation (with closing quotes, brackets or emphasis) and any markers after it,
-# or markers alone; a boundary only where whitespace and a sentence start follow.
-_BOUNDARY = re.compile(
-    rf"[.!?…]+[\"'”’)*_]*(?:[ \t]*{_MARKER_BODY})*|{_MARKER_BODY}(?:[ \t]*{_MARKER_BODY})*",
-    re.IGNORECASE,
-)
 _SPACE = re.compile(r"\s+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?])")
-_STARTS = "\"'“‘(*_["
-# Words whose trailing full stop does not end a sentence ("etc." and "no." may end one).
-ABBREVIATIONS = frozenset(
-    "e.g i.e eg ie vs dr mr mrs ms prof st approx fig figs p pp u.s u.k cf al ca jr sr "
-    "ref refs vol ed incl".split()
-)
-_LOOKBACK = 24  # characters searched back for the word before a full stop
 
 
 @dataclass(frozen=True)
@@ -104,29 +91,6 @@ def _blocks(text: str) -> list[tuple[str, str, bool, str]]:
     return blocks
 
 
-def _is_boundary(block: str, start: int, match: re.Match[str]) -> int | None:
-    """Where the next sentence starts if this match ends a sentence, else None."""
-    end = match.end()
-    nxt = end
-    while nxt < len(block) and block[nxt] in " \t":
-        nxt += 1
-    if nxt == len(block):
-        return nxt
-    if nxt == end:
-        return None
-    first = block[nxt]
-    found = match.group(0)
-    if found.startswith("["):  # markers with no full stop: only before a capitalised word
-        return nxt if first.isupper() else None
-    if not (first.isupper() or first.isdigit() or first in _STARTS):
-        return None
-    if "[" in found or found[0] != ".":
-        return nxt
-    lo = max(start, match.start() - _LOOKBACK)
-    word = block[lo : match.start()].rsplit(" ", 1)[-1].lstrip("(\"'“‘*_").lower()
-    return None if word in ABBREVIATIONS else nxt
-
-
 def _terminated(sentence: str) -> bool:
     """Does the sentence end with terminal punctuation, a colon or a citation marker?"""
     s = sentence.rstrip()
@@ -145,25 +109,11 @@ def split_units(text: str) -> list[Unit]:
         if heading:
             units.append(Unit(block, number, bullet, True, gap, True))
             continue
-        start = 0
-        pieces: list[str] = []
-        for match in _BOUNDARY.finditer(block):
-            if match.start() < start:
-                continue
-            nxt = _is_boundary(block, start, match)
-            if nxt is None:
-                continue
-            pieces.append(block[start : match.end()].strip())
-            start = nxt
-        tail = block[start:].strip()
-        if tail:
-            pieces.append(tail)
-        for piece in pieces:
-            if piece:
-                units.append(Unit(piece, number, bullet, False, gap, _terminated(piece)))
+        for piece in split_sentences(block, ANSWER):
+            units.append(Unit(piece, number, bullet, False, gap, _terminated(piece)))
     return units
 
 
-def split_sentences(text: str) -> list[str]:
+def answer_sentences(text: str) -> list[str]:
     """The answer's sentence units as written (markers kept; list items without bullets)."""
     return [unit.text for unit in split_units(text)]

@@ -1,8 +1,8 @@
 """Verification of a generated answer: every sentence must be supported by a passage it cites.
 
-Each sentence unit (``verify_split``) is checked in this order:
+Each sentence unit (``checking.units``) is checked in this order:
 
-1. Safety, whatever the citations say (``verify_rules``): an unfinished last sentence of a
+1. Safety, whatever the citations say (``checking.rules``): an unfinished last sentence of a
    stopped answer, an instruction repeated from the data, advice to start/stop/skip/change a
    treatment, a dose. These are removed, even when a record passage states them.
 2. Sentences without a citation: removed ("no citation"), except two narrow kinds that are
@@ -37,7 +37,7 @@ relations ("works better with A than with B" for the reverse), so those can pass
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from desktop.core.answer.checking import rules
@@ -47,6 +47,7 @@ from desktop.core.answer.checking.evidence import (
     DOWN,
     NEGATION,
     UP,
+    Embed,
     Evidence,
     Passage,
     closest,
@@ -60,7 +61,6 @@ __all__ = [
     "SupportRule",
     "Verification",
     "parse_citations",
-    "split_sentences",
     "verify",
 ]
 
@@ -76,8 +76,6 @@ LEXICAL_ALONE = 1.0  # or every content word found (the only way to pass without
 NUMBER_CONTEXT = 0.5
 
 _EMPHASIS = re.compile(r"[*_`]+")
-
-Embed = Callable[[Sequence[str]], Sequence[Sequence[float]]]
 
 NO_CITATION = "no citation"
 NO_SUCH_PASSAGE = "cites a passage that does not exist"
@@ -181,11 +179,6 @@ def _followed(blocks: list[tuple[Unit, list[str], bool]], i: int) -> bool:
     return i + 1 < len(blocks) and not blocks[i + 1][2]
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentence units of a generated answer (see ``verify_split``)."""
-    return [u.text for u in split_units(text)]
-
-
 # --- checking -------------------------------------------------------------------------------
 
 
@@ -244,6 +237,61 @@ class _Pending:
     cited: list[int]
 
 
+def _kind(
+    plain: str, unit: Unit, reason: str, cited: tuple[int, ...], known: Mapping[int, str]
+) -> tuple[str, str]:
+    """(kind, reason) before support is checked: a safety reason, a sentence that needs no
+    citation, one without a citation or citing no passage; else (its kind, "")."""
+    kind = "incomplete" if reason == INCOMPLETE else "heading" if unit.heading else "claim"
+    if reason:
+        return kind, reason
+    if not cited:
+        if unit.heading:
+            return kind, ""
+        if rules.says_not_covered(plain):
+            return "not covered", ""
+        if rules.is_connective(plain):
+            return "connective", ""
+        return kind, NO_CITATION
+    if not any(n in known for n in cited):
+        return kind, NO_SUCH_PASSAGE
+    return kind, ""
+
+
+def _screen(
+    unit: Unit, last: bool, complete: bool, passages: Mapping[int, str], index: int
+) -> CheckedSentence | _Pending:
+    """The sentence's verdict when no passage needs reading, else what to check it against."""
+    claim, cited = parse_citations(unit.text)
+    plain = _EMPHASIS.sub("", claim).strip()
+    kind, reason = _kind(plain, unit, _safety(plain, unit, last, complete), cited, passages)
+    if reason or not cited:
+        return CheckedSentence(unit.text, claim, cited, not reason, 0.0, 0.0, reason, kind, unit)
+    stated = rules.strip_attribution(plain)
+    return _Pending(index, stated, evidence(stated), [n for n in cited if n in passages])
+
+
+def _supported(
+    p: _Pending,
+    unit: Unit,
+    parsed: Mapping[int, Passage],
+    nearest: tuple[float, str],
+    rule: SupportRule,
+) -> CheckedSentence:
+    """The verdict of a sentence against the passages it cites."""
+    sim, sentence = nearest
+    cited = [parsed[n] for n in p.cited]
+    lexical = _lexical(p.found, cited)
+    ok = (
+        _facts_agree(p.found, cited)
+        and rule.accepts(lexical, sim)
+        and _same_sense(p.claim, sentence, rule)
+    )
+    claim, cited_numbers = parse_citations(unit.text)
+    why, kind = ("" if ok else NOT_SUPPORTED), ("heading" if unit.heading else "claim")
+    return CheckedSentence(unit.text, claim, cited_numbers, ok, lexical, sim, why, kind, unit)
+
+
 def verify(
     text: str,
     passages: Mapping[int, str],
@@ -258,49 +306,15 @@ def verify(
     sentence"; it is not kept (a half sentence cannot be checked), and ``text(mark_removed=True)``
     shows it struck through."""
     units = split_units(text)
-    checked: list[CheckedSentence | None] = []
-    pending: list[_Pending] = []
-    for i, unit in enumerate(units):
-        claim, cited = parse_citations(unit.text)
-        plain = _EMPHASIS.sub("", claim).strip()
-        reason = _safety(plain, unit, i == len(units) - 1, complete)
-        kind = "incomplete" if reason == INCOMPLETE else "heading" if unit.heading else "claim"
-        existing = [n for n in cited if n in passages]
-        if not (reason or unit.heading or cited):
-            if rules.says_not_covered(plain):
-                kind = "not covered"
-            elif rules.is_connective(plain):
-                kind = "connective"
-            else:
-                reason = NO_CITATION
-        elif not reason and cited and not existing:
-            reason = NO_SUCH_PASSAGE
-        if reason or not cited:
-            checked.append(
-                CheckedSentence(unit.text, claim, cited, not reason, 0.0, 0.0, reason, kind, unit)
-            )
-        else:
-            checked.append(None)
-            stated = rules.strip_attribution(plain)
-            pending.append(_Pending(i, stated, evidence(stated), existing))
-    known = frozenset(passages)
-    if not pending:
-        return Verification([c for c in checked if c is not None], known)
-
-    parsed = {n: read_passage(passages[n]) for n in sorted({n for p in pending for n in p.cited})}
-    nearest = closest([(p.claim, p.cited, p.found.terms) for p in pending], parsed, embed)
-    for p, (sim, sentence) in zip(pending, nearest, strict=True):
-        cited = [parsed[n] for n in p.cited]
-        lexical = _lexical(p.found, cited)
-        ok = (
-            _facts_agree(p.found, cited)
-            and rule.accepts(lexical, sim)
-            and _same_sense(p.claim, sentence, rule)
-        )
-        unit = units[p.index]
-        claim, cited_numbers = parse_citations(unit.text)
-        why, kind = ("" if ok else NOT_SUPPORTED), ("heading" if unit.heading else "claim")
-        checked[p.index] = CheckedSentence(
-            unit.text, claim, cited_numbers, ok, lexical, sim, why, kind, unit
-        )
-    return Verification([c for c in checked if c is not None], known)
+    screened = [
+        _screen(unit, i == len(units) - 1, complete, passages, i) for i, unit in enumerate(units)
+    ]
+    pending = [s for s in screened if isinstance(s, _Pending)]
+    if pending:
+        cited = sorted({n for p in pending for n in p.cited})
+        parsed = {n: read_passage(passages[n]) for n in cited}
+        nearest = closest([(p.claim, p.cited, p.found.terms) for p in pending], parsed, embed)
+        for p, near in zip(pending, nearest, strict=True):
+            screened[p.index] = _supported(p, units[p.index], parsed, near, rule)
+    checked = [s for s in screened if isinstance(s, CheckedSentence)]
+    return Verification(checked, frozenset(passages))
