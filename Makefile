@@ -1,6 +1,7 @@
 # Lantern: two commands on a fresh machine.
 #   make run   set up .venv (idempotent), prepare the embedding model, start the app
 #   make test  the same set-up, then the whole test suite
+#   make test-fast  the tests that are neither slow nor gui (markers: tests/conftest.py)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +13,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 STAMP := $(VENV)/.lantern-installed
 EMBED := models/all-MiniLM-L6-v2-f16.gguf
 
-.PHONY: setup run test bench lint clean package package-test
+.PHONY: setup run test test-fast bench lint clean package package-test
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +34,9 @@ run: setup
 
 test: setup
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+test-fast: setup
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow and not gui"
 
 bench: setup
 	$(PY) -m bench $(BENCH_ARGS)  # BENCH_ARGS=--quick for a shorter run; report.md/json at the end

@@ -1,5 +1,6 @@
 """``lantern models``: list, import (file and folder), verify, use, remove; every bad model
-file ends with one line on stderr, exit 1, no traceback, and the store unchanged."""
+file ends with one line on stderr, exit 1, no traceback, and the store unchanged. In this
+process, through ``main(argv)``."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from desktop.__main__ import main
 from desktop.core.models import catalog
 from desktop.core.models.catalog import CatalogEntry
 from models.make_tiny_gguf import bad_header_copy, truncated_copy, write_model
-from tests.conftest import run_cli
+from tests.conftest import Cli
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,9 @@ def _cli(capsys, *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_bad_model_files_are_one_line_and_change_nothing(tiny: Path, tmp_path: Path) -> None:
+def test_bad_model_files_are_one_line_and_change_nothing(
+    cli: Cli, tiny: Path, tmp_path: Path
+) -> None:
     home = tmp_path / "home"
     expected = {
         "truncated": "is incomplete: it ends at",
@@ -58,7 +61,7 @@ def test_bad_model_files_are_one_line_and_change_nothing(tiny: Path, tmp_path: P
         "absurd tensor": "impossible dimensions",
     }
     for what, path in _bad_files(tiny, tmp_path).items():
-        result = run_cli("models", "import", str(path), home=home, timeout=120)
+        result = cli("models", "import", str(path), home=home)
         assert result.returncode == 1, (what, result.stderr)
         assert result.stdout == ""
         lines = result.stderr.strip().splitlines()
@@ -67,7 +70,7 @@ def test_bad_model_files_are_one_line_and_change_nothing(tiny: Path, tmp_path: P
         assert str(tmp_path) not in lines[0]
         models = home / "models"
         assert not models.exists() or not list(models.iterdir()), what
-    listed = run_cli("models", "list", home=home, timeout=120)
+    listed = cli("models", "list", home=home)
     assert listed.returncode == 0 and "no models installed yet" in listed.stdout
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop import self_test
+from desktop.cli import self_test
 from tests.conftest import run_cli
 
 

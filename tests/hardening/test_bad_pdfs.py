@@ -184,7 +184,7 @@ def test_cli_records_import_of_every_bad_pdf(tmp_path: Path) -> None:
     folder = tmp_path / "files"
     paths = [pdfs.write(folder, kind) for kind in KINDS]
     home = tmp_path / "home"
-    env = {"LANTERN_VAULT_PASSPHRASE": "pw"}
+    env = {"LANTERN_VAULT_PASSPHRASE": "bad pdfs passphrase"}
     result = run_cli("records", "import", *map(str, paths), "--patient", "p1", home=home, env=env)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "WARNING" not in result.stderr

@@ -1,7 +1,7 @@
-"""The ``lantern models`` commands: list, import, verify, use and remove local chat models.
+"""``lantern models``: list, import, verify, use and remove local chat models (GGUF files).
 
 Expected failures (a bad file, an unknown name, a checksum mismatch) end with one line on
-stderr and exit 1 (app.py prints UserError); progress goes to stderr only on a terminal."""
+stderr and exit 1 (a UserError); progress goes to stderr only on a terminal."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from desktop.app import UserError
+from desktop.cli.errors import UserError, user_errors
 from desktop.core.models.catalog import CatalogError
 from desktop.core.models.gguf_file import GGUFError, human_size
 from desktop.core.models.store import (
@@ -44,10 +44,10 @@ class _ProgressLine:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
-def cmd_models(settings: Settings, args: argparse.Namespace) -> int:
+def run(settings: Settings, args: argparse.Namespace) -> int:
     store = ModelStore(settings.home)
-    try:
-        command = args.models_command
+    command = args.models_command
+    with user_errors(GGUFError, ModelStoreError, CatalogError):
         if command == "list":
             return _list(store)
         if command == "import":
@@ -58,8 +58,6 @@ def cmd_models(settings: Settings, args: argparse.Namespace) -> int:
             return _use(store, settings, args.name)
         if command == "remove":
             return _remove(store, args.name, args.yes)
-    except (GGUFError, ModelStoreError, CatalogError) as exc:
-        raise UserError(str(exc)) from exc
     raise UserError(f"unknown models command {args.models_command}")
 
 

@@ -208,11 +208,10 @@ def _keyring_note() -> str:
 
 def _record_round_trip(home: Path, embedder) -> int:
     from desktop.core.records import importer
-    from desktop.core.records.keys import PassphraseWrapper
+    from desktop.core.records.patients import create_patient, open_patient
     from desktop.core.records.session import PatientSession
-    from desktop.core.records.vault import Vault
 
-    vault = Vault.create(home, "Self Test", PassphraseWrapper(PASSPHRASE))
+    vault = create_patient(home, "Self Test", PASSPHRASE)
     session = PatientSession(vault, embedder.embed, embedder.identity)
     with tempfile.TemporaryDirectory(prefix="lantern-self-test-record-") as folder:
         path = Path(folder) / "pathology.txt"
@@ -229,7 +228,7 @@ def _record_round_trip(home: Path, embedder) -> int:
                 raise SelfTestError("the profile read no fact from the synthetic record")
         finally:
             session.lock()
-    reopened = Vault.open(home, vault.patient_id, PassphraseWrapper(PASSPHRASE))
+    reopened = open_patient(home, vault.patient_id, PASSPHRASE)
     try:
         if len(importer.documents(reopened)) != 1:
             raise SelfTestError("the reopened vault does not hold the imported record")

@@ -1,7 +1,8 @@
-"""``python -m desktop doctor``: checks the environment and prints each problem with its fix."""
+"""``lantern doctor``: checks the environment and prints each problem with its fix."""
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import uuid
 from collections.abc import Callable
@@ -91,7 +92,7 @@ def check_keyring(settings: Settings) -> Check:
 
 
 def check_display(settings: Settings) -> Check:
-    from desktop.app import display_problem
+    from desktop.cli.errors import display_problem
 
     problem = display_problem()
     if problem:
@@ -148,7 +149,7 @@ CHECKS: list[Callable[[Settings], Check]] = [
 ]
 
 
-def run_doctor(settings: Settings) -> int:
+def run(settings: Settings, args: argparse.Namespace | None = None) -> int:
     failed = False
     for fn in CHECKS:
         result = fn(settings)
