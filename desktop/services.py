@@ -13,7 +13,7 @@ from pathlib import Path
 from desktop.core.answer.engine import AnswerEngine, EngineConfig
 from desktop.core.knowledge.chroma_store import ChromaServerUnavailable, open_server
 from desktop.core.knowledge.index import GuidelineIndex, Progress
-from desktop.core.knowledge.pack import GuidelineSection, Pack, discover_packs
+from desktop.core.knowledge.pack import GuidelineSection, Pack, coverage_of, discover_packs
 from desktop.core.knowledge.pdf_import import ImportedDocument, ImportStore
 from desktop.core.knowledge.retrieve import Retriever
 from desktop.core.models.embed import Embedder, embedding_spec
@@ -45,6 +45,7 @@ class Services:
         yield from self.index.sync(sections)
         self.packs, self.problems = packs, problems
         self.retriever.sections = {s.key: s for s in sections}
+        self.engine.coverage = coverage_of(packs)
 
     def import_guideline(
         self, path: Path, title: str, source: str, year: int
@@ -122,7 +123,10 @@ def open_services(settings: Settings) -> Iterator[Progress | Services]:
     yield from index.sync(sections)
     retriever = Retriever(index, {s.key: s for s in sections})
     engine = AnswerEngine(
-        retriever, index, EngineConfig(settings.top_sections, settings.max_answer_sentences)
+        retriever,
+        index,
+        EngineConfig(settings.top_sections, settings.max_answer_sentences),
+        coverage_of(packs),
     )
     notices = [notice] if notice else []
     yield Services(settings, embedder, packs, index, retriever, engine, problems, notices)

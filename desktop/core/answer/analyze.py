@@ -1,23 +1,35 @@
 """Question analysis before retrieval: urgent symptoms, cut-off messages, out-of-scope topics.
 
+What is out of scope is the packs' data (each pack's ``scope.toml``: the neighbouring topics
+it does not cover and what to say for them); so are the words of an urgent warning (whom to
+call, the packs' names for the general warning signs) and the signs that need care only with
+some of a pack's drugs. This module holds the general signs and applies the data.
+
 Rules and vocabularies, not a model: they are fast, predictable and testable. Urgency needs a
 symptom described as happening to the person now (first person, a time word or a measured
-temperature), so informational questions ("what is febrile neutropenia?") do not trigger it."""
+temperature), so informational questions ("what is a high temperature?") do not trigger it."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from desktop.core.answer.schema import Clarification, Urgent
+from desktop.core.packdata.packs import Coverage, installed
 from desktop.core.text import fold
 
-CALL_NOW = (
-    "Call your care team's 24-hour number now (your oncology clinic or on-call line). "
-    "If you have trouble breathing, chest pain, fainting or feel very unwell, call emergency "
-    "services (911 in the US, 112 in Europe, 999 in the UK) or go to the nearest emergency "
-    "department."
+# What a warning says when no pack says it in its own words (scope.toml [urgent]).
+DEFAULT_CALL = (
+    "Call your care team now. If you have trouble breathing, chest pain, fainting or feel very "
+    "unwell, call emergency services (911 in the US, 112 in Europe, 999 in the UK) or go to the "
+    "nearest emergency department."
+)
+DEFAULT_FEVER = (
+    "A temperature of 38.0 °C (100.4 °F) or higher can be a sign of a serious infection and "
+    "needs care today."
 )
 
 # Something happening now, to the person or someone they care for.
@@ -31,15 +43,6 @@ _PRESENT = re.compile(
 _INFO_START = re.compile(
     r"^(what|what's|whats|how|why|which|who|when|where|should|do|does|"
     r"is|are|can|could|will|would|tell me about|explain|define)\b"
-)
-_TREATMENT = re.compile(
-    r"\b(chemo\w*|ribociclib|palbociclib|abemaciclib|kisqali|ibrance|verzenio|cdk4/6|"
-    r"trastuzumab deruxtecan|enhertu|t-dxd|treatment|infusion|docetaxel|paclitaxel|"
-    r"capecitabine|sacituzumab|trodelvy|immunotherapy|pembrolizumab)\b"
-)
-_CDK_OR_TDXD = re.compile(
-    r"\b(ribociclib|palbociclib|abemaciclib|kisqali|ibrance|verzenio|"
-    r"cdk4/6|trastuzumab deruxtecan|enhertu|t-dxd)\b"
 )
 
 _WORD_NUMBERS = {
@@ -61,20 +64,25 @@ _WORD_NUMBERS = {
 
 @dataclass(frozen=True)
 class Rule:
-    reason: str
+    id: str
+    reason: str  # its name in "Your message mentions {reason}."; a pack may rename it
     pattern: re.Pattern[str]
-    needs: re.Pattern[str] | None = None  # a second condition (e.g. on a CDK4/6 inhibitor)
+    needs: re.Pattern[str] | None = None  # a second condition (e.g. on one of some drugs)
 
 
+# The general warning signs, in the order they are checked (GENERAL_SIGNS); the packs add
+# signs that need care only with some of their drugs (scope.toml [[urgent.rules]]).
 RULES: tuple[Rule, ...] = (
     Rule(
-        "possible infection with low white cells (febrile neutropenia)",
+        "infection",
+        "a possible infection",
         re.compile(
             r"\b(fever|feverish|high temperature|temperature of|chills|shivering|"
             r"shiver\w*|rigors|shaking|teeth chattering|infected|pus)\b"
         ),
     ),
     Rule(
+        "chest",
         "chest pain or sudden breathlessness (possible blood clot, heart or lung problem)",
         re.compile(
             r"\b(chest pain|pain in my chest|chest (hurts|feels tight|is tight|tight\w*)|"
@@ -84,12 +92,7 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
-        "new cough or breathlessness on a CDK4/6 inhibitor or trastuzumab deruxtecan "
-        "(possible pneumonitis)",
-        re.compile(r"\b(new cough|coughing|cough|dry cough|breathless\w*|short of breath)\b"),
-        _CDK_OR_TDXD,
-    ),
-    Rule(
+        "dehydration",
         "severe diarrhoea, vomiting or not able to drink (dehydration)",
         re.compile(
             r"\b((severe|bad|watery|constant|non-?stop) (diarrh\w*|stools|poos?)|"
@@ -102,6 +105,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "bleeding",
+        "bleeding",
         re.compile(
             r"\b(bleeding|blood in (my )?(stool|poo|urine|pee|vomit)|peeing blood|"
             r"cough\w* (up )?blood|vomit\w* blood|coffee grounds|black (sticky |tarry )?"
@@ -109,8 +113,8 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
-        "back pain with weakness, numbness or loss of bladder control (possible spinal cord "
-        "compression)",
+        "spinal",
+        "back pain with weakness, numbness or loss of bladder control",
         re.compile(
             r"\b((legs?|arms?) (feel |are |is |went |going )?(weak|numb)|"
             r"weakness in my legs|numb(ness)? in my legs|can'?t (walk|control my "
@@ -119,6 +123,7 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "stroke",
         "signs of a stroke, confusion, a severe headache or a seizure",
         re.compile(
             r"\b(confus\w*|disorient\w*|muddled|severe headache|worst headache|"
@@ -126,6 +131,7 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "calcium",
         "signs of high calcium",
         re.compile(
             r"\b(extreme(ly)? thirsty|so thirsty|very "
@@ -133,6 +139,7 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "clot",
         "a swollen, red or painful arm or leg (possible blood clot)",
         re.compile(
             r"\b((swollen|red|hot|painful) (and \w+ )?(calf|leg|arm)|"
@@ -188,34 +195,67 @@ _HYPOTHETICAL = re.compile(
 )
 
 
-def detect_urgent(question: str) -> Urgent | None:
+def rules_for(coverage: Coverage) -> tuple[Rule, ...]:
+    """The general signs named in the packs' words, with the packs' own signs after the
+    general sign each names (``after``), or at the end."""
+    return _rules(coverage)
+
+
+@functools.lru_cache(maxsize=8)
+def _rules(coverage: Coverage) -> tuple[Rule, ...]:
+    urgent = coverage.urgent
+    own: dict[str, list[Rule]] = {}
+    for r in urgent.rules:
+        needs = coverage.drug_pattern(r.drugs, r.classes)
+        for symptoms in r.symptoms:
+            own.setdefault(r.after, []).append(Rule(r.id, r.reason, symptoms, needs))
+    out: list[Rule] = []
+    for rule in RULES:
+        out.append(replace(rule, reason=urgent.reasons.get(rule.id, rule.reason)))
+        out += own.get(rule.id, [])
+    return (*out, *own.get("", []))
+
+
+def detect_urgent(question: str, coverage: Coverage | None = None) -> Urgent | None:
+    """A symptom that needs care today, described as happening now; ``coverage``: the packs
+    whose words and warning signs apply (the installed ones by default)."""
+    coverage = coverage or installed()
+    call = coverage.urgent.call or DEFAULT_CALL
     text = fold(question)
     present = bool(_PRESENT.search(text))
     informational = bool(_INFO_START.match(text.strip())) and not present
     # a bare number is a temperature only when the message talks about temperature
     temps = temperatures(text) if _TEMPERATURE_WORDS.search(text) else []
     if any(t >= 38.0 for t in temps) and not informational:
-        return Urgent(
-            "a temperature of 38.0 °C (100.4 °F) or higher",
-            "A temperature of 38.0 °C (100.4 °F) or higher during cancer treatment can be a sign "
-            "of a serious infection (febrile neutropenia) and needs care today. " + CALL_NOW,
-        )
+        fever = coverage.urgent.fever or DEFAULT_FEVER
+        return Urgent("a temperature of 38.0 °C (100.4 °F) or higher", f"{fever} {call}")
     if informational or ((_PAST.search(text) or _HYPOTHETICAL.search(text)) and not present):
         return None
-    for rule in RULES:
-        if rule.pattern.search(text) and (rule.needs is None or rule.needs.search(text)):
-            if (
-                rule.reason.startswith("possible infection")
-                and temps
-                and max(temps) < 38.0
-                and not re.search(r"shiver|shak|chills|rigors|chatter", text)
-            ):
-                continue  # a measured temperature below the threshold, without chills
-            return Urgent(
-                rule.reason,
-                f"Your message mentions {rule.reason}. This can need care today. " + CALL_NOW,
-            )
-    return None
+    rule = next((r for r in rules_for(coverage) if _applies(r, text, temps)), None)
+    if rule is None:
+        return None
+    return Urgent(
+        rule.reason, f"Your message mentions {rule.reason}. This can need care today. {call}"
+    )
+
+
+def _applies(rule: Rule, text: str, temps: list[float]) -> bool:
+    if not rule.pattern.search(text) or (rule.needs is not None and not rule.needs.search(text)):
+        return False
+    # a measured temperature below the threshold, without chills, is not an infection sign
+    return not (
+        rule.id == "infection"
+        and temps
+        and max(temps) < 38.0
+        and not re.search(r"shiver|shak|chills|rigors|chatter", text)
+    )
+
+
+def __getattr__(name: str) -> Any:
+    """``CALL_NOW``: what the installed packs' warnings say to do."""
+    if name == "CALL_NOW":
+        return installed().urgent.call or DEFAULT_CALL
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # -- cut-off messages -------------------------------------------------------------------
@@ -255,40 +295,28 @@ def detect_truncation(question: str, vocabulary: Iterable[str]) -> Clarification
     return Clarification("truncated", message, [f"{c}?" for c in completions])
 
 
-# -- out of scope ------------------------------------------------------------------------
+# -- out of scope ----------------------------------------------------------------------
 
-_OTHER_CANCERS = re.compile(
-    r"\b(prostate|pancreatic|pancreas|colon|colorectal|bowel|stomach|gastric|kidney|renal|"
-    r"bladder|thyroid|cervical|testicular|skin|melanoma|leukaemia|leukemia|lymphoma|myeloma|"
-    r"oesophageal|esophageal|head and neck|primary liver|primary lung) cancers?\b|"
-    r"\b(melanoma|leukaemia|leukemia|lymphoma|myeloma|glioblastoma)\b"
-)
 _INJECTION = re.compile(
     r"\b(ignore|disregard|forget) (all |any )?(previous|prior|your|the) "
     r"(instructions|rules|prompt)|\bsystem prompt\b|\bjailbreak\b"
 )
-SCOPE_MESSAGE = (
-    "Lantern answers questions about breast cancer from its guideline pack: diagnosis and test "
-    "results, biomarkers, treatments and their side effects, clinical trials, and living with "
-    "breast cancer. This question is outside what it covers, so it will not guess. Your care "
-    "team can help with other questions."
-)
 
 
-def out_of_scope_by_rule(question: str) -> bool:
+def out_of_scope_by_rule(question: str, coverage: Coverage | None = None) -> bool:
+    """An attempt to override Lantern's rules, or a question naming a neighbouring topic of
+    the packs (their ``scope.toml``) that none of them covers. ``coverage``: the packs the
+    engine answers from (the installed ones by default)."""
     text = fold(question)
     if _INJECTION.search(text):
         return True
-    return bool(_OTHER_CANCERS.search(text)) and "breast" not in text
+    return (coverage or installed()).neighbour(text) is not None
 
 
-def out_of_scope_clarification() -> Clarification:
-    return Clarification(
-        "out_of_scope",
-        SCOPE_MESSAGE,
-        [
-            "What is HER2-low breast cancer?",
-            "What are the side effects of ribociclib?",
-            "How do I find a clinical trial?",
-        ],
-    )
+def out_of_scope_clarification(
+    coverage: Coverage | None = None, question: str = ""
+) -> Clarification:
+    """What to say instead of an answer: the packs' own words (the neighbouring topic's when
+    the question names one) and questions they can answer."""
+    refusal = (coverage or installed()).refusal(fold(question) if question else "")
+    return Clarification("out_of_scope", refusal.message, list(refusal.suggestions))

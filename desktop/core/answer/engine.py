@@ -24,8 +24,8 @@ from desktop.core.knowledge.index import GuidelineIndex, Progress
 from desktop.core.knowledge.normalise import normalise
 from desktop.core.knowledge.pdf_import import IMPORTED_PACK_PREFIX
 from desktop.core.knowledge.retrieve import Retriever, SectionHit
-from desktop.core.knowledge.vocabulary import BRANDS, EXPANSIONS, TERMS
 from desktop.core.llm.generator import TextGenerator
+from desktop.core.packdata.packs import Coverage, installed
 from desktop.core.text import STOPWORDS, words
 
 MAX_QUESTION_CHARS = 2000
@@ -59,22 +59,30 @@ def _owned_exact_match(hit: SectionHit) -> bool:
 
 class AnswerEngine:
     def __init__(
-        self, retriever: Retriever, index: GuidelineIndex, config: EngineConfig | None = None
+        self,
+        retriever: Retriever,
+        index: GuidelineIndex,
+        config: EngineConfig | None = None,
+        coverage: Coverage | None = None,
     ) -> None:
         self.retriever = retriever
         self.index = index
         self.config = config or EngineConfig()
+        # what the packs declare: scope, vocabulary, the prompt's subject (installed ones if None)
+        self.coverage = coverage or installed()
         self._lock = threading.Lock()  # one answer at a time: the stores are shared
-        self._vocabulary: tuple[int, frozenset[str]] = (-1, frozenset())
+        self._vocabulary: tuple[tuple[int, int], frozenset[str]] = ((-1, -1), frozenset())
 
     def vocabulary(self) -> frozenset[str]:
         """Every word the installed packs use, plus the medical vocabulary."""
         sections = self.retriever.sections
-        if self._vocabulary[0] != id(sections):
-            vocab = set(TERMS) | set(STOPWORDS) | set(BRANDS) | set(EXPANSIONS)
+        key = (id(sections), id(self.coverage))
+        if self._vocabulary[0] != key:
+            lexicon = self.coverage.vocabulary.lexicon
+            vocab = {*lexicon.terms, *STOPWORDS, *lexicon.names, *lexicon.expansions}
             for s in sections.values():
                 vocab.update(words(" ".join((s.title, s.body, *s.questions, *s.tags))))
-            self._vocabulary = (id(sections), frozenset(vocab))
+            self._vocabulary = (key, frozenset(vocab))
         return self._vocabulary[1]
 
     def stream(
@@ -101,6 +109,7 @@ class AnswerEngine:
             generator,
             self.index.embedder.embed,
             profile_summary=summary,
+            subject=self.coverage.subject,
             max_tokens=max_tokens,
             cancel=cancel,
         )
@@ -121,11 +130,11 @@ class AnswerEngine:
         text = text.encode("utf-8", "replace").decode("utf-8")
         if not text:
             raise QuestionError("the question is empty")
-        urgent = detect_urgent(text)
+        urgent = detect_urgent(text, self.coverage)
         clarification = detect_truncation(text, self.vocabulary())
-        if out_of_scope_by_rule(text):
+        if out_of_scope_by_rule(text, self.coverage):
             return self._out_of_scope(text, urgent, start), []
-        query = normalise(text)
+        query = normalise(text, self.coverage.vocabulary)
         # with her profile, look deeper for sections on her own treatment to offer as related
         # questions (the profile boost only reorders what retrieval found)
         retrieval = self.retriever.search(
@@ -193,7 +202,7 @@ class AnswerEngine:
     def _out_of_scope(self, text: str, urgent, start: float) -> Answer:
         return Answer(
             question=text,
-            clarification=out_of_scope_clarification(),
+            clarification=out_of_scope_clarification(self.coverage, text),
             urgent=urgent,
             timings_ms={"total": round((time.perf_counter() - start) * 1000, 2)},
         )

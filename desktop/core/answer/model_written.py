@@ -93,6 +93,7 @@ def generate(
     profile_summary: str = "",
     max_tokens: int = 450,
     cancel: threading.Event | None = None,
+    subject: str = "",
 ) -> Iterator[Progress | Draft | Answer]:
     """Stream drafts, then yield the final Answer (generated, partial, or extractive).
 
@@ -109,6 +110,7 @@ def generate(
             generator.count,
             generator.context_length,
             max_tokens,
+            subject,
         )
     except GenerationError as exc:  # the model died before it began
         yield _model_failed(extractive, exc)

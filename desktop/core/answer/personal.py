@@ -3,19 +3,24 @@
 Two rules keep record and guideline apart. Every "For you" sentence starts from her records
 ("Your records show ...") and cites a record citation (kind "record", located by document
 kind, date and page); it never gives advice. Guideline sentences stay in the guideline
-sections with guideline citations, and are never reworded as her facts."""
+sections with guideline citations, and are never reworded as her facts. Which facts a
+question is about, the tags her facts point to and each sentence come from the packs' field
+registry (:mod:`desktop.core.answer.personal_facts`)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from desktop.core.answer import personal_facts
+from desktop.core.answer.personal_facts import fact_topics, terms
 from desktop.core.answer.schema import Citation, Section
 from desktop.core.knowledge.keyword import query_terms
 from desktop.core.knowledge.pack import GuidelineSection
 from desktop.core.knowledge.retrieve import SectionHit
-from desktop.core.knowledge.vocabulary import BRANDS
+from desktop.core.packdata.fields import FieldRegistry
+from desktop.core.packdata.packs import Coverage, installed
 from desktop.core.records.profile import Profile, ProfileFact
 from desktop.core.records.search import RecordHit, RecordIndex
 from desktop.core.text import words
@@ -26,115 +31,6 @@ BOOST_CAP = 0.4
 PASSAGE_SIMILARITY = 0.6  # a record passage is quoted only when this close and keyword-matched
 
 _PERSONAL = re.compile(r"\b(my|me|mine|i|i'm|im|i've|ive|myself)\b", re.IGNORECASE)
-_CDK46 = {"ribociclib", "palbociclib", "abemaciclib"}
-_FIELD_TOPICS: dict[str, set[str]] = {
-    "er": {"er", "estrogen", "oestrogen", "hormone", "receptor", "receptors", "endocrine"},
-    "pr": {"pr", "progesterone", "hormone", "receptor", "receptors"},
-    "her2": {"her2", "ihc", "ish", "fish", "her2-low", "her2-positive", "her2-ultralow"},
-    "ki67": {"ki-67", "ki67", "proliferation"},
-    "grade": {"grade", "grading"},
-    "histology": {"type", "ductal", "lobular", "histology", "idc", "ilc", "dcis", "kind"},
-    "stage": {"stage", "staging", "tnm", "prognosis", "outlook"},
-    "tnm": {"stage", "staging", "tnm"},
-    "metastatic_site": {"metastatic", "metastases", "metastasis", "mets", "spread", "stage"},
-    "gene": {"gene", "genes", "genetic", "mutation", "variant", "brca", "parp", "hereditary"},
-    "menopausal_status": {"menopause", "menopausal", "premenopausal", "postmenopausal"},
-    "procedure": {"surgery", "operation", "lumpectomy", "mastectomy", "radiation"},
-    "medication": {"medication", "medicine", "drug", "drugs", "treatment", "side", "effects"},
-    "dose_change": {"dose", "reduction", "reduced", "lower", "medication", "treatment"},
-}
-_GENERIC = {"medication", "medicine", "drug", "drugs", "treatment", "side", "effects", "type"}
-_LAB_TOPICS: dict[str, set[str]] = {
-    "anc": {"anc", "neutrophil", "neutrophils", "neutropenia", "counts", "count", "infection"},
-    "wbc": {"wbc", "white", "counts", "count", "infection", "neutropenia"},
-    "neutrophils": {"neutrophil", "neutrophils", "neutropenia", "counts"},
-    "haemoglobin": {"haemoglobin", "hemoglobin", "anaemia", "anemia", "counts", "tired"},
-    "platelets": {"platelets", "platelet", "bleeding", "bruising", "counts"},
-    "alt": {"alt", "liver"},
-    "ast": {"ast", "liver"},
-    "alp": {"alp", "liver", "bone"},
-    "bilirubin": {"bilirubin", "liver", "jaundice"},
-    "creatinine": {"creatinine", "kidney", "kidneys"},
-    "egfr": {"kidney", "kidneys"},
-    "qtc": {"qt", "qtc", "heart", "ecg", "rhythm"},
-    "glucose": {"glucose", "sugar", "diabetes", "hyperglycaemia", "hyperglycemia"},
-    "hba1c": {"glucose", "sugar", "diabetes", "hba1c"},
-    "calcium": {"calcium"},
-}
-# what a medication is also called in the guideline sections' tags and titles
-_DRUG_ALIASES: dict[str, set[str]] = {}
-for _brand, _generic in BRANDS.items():
-    _DRUG_ALIASES.setdefault(_generic, {_generic}).add(_brand)
-
-
-def _terms(text: str) -> set[str]:
-    out: set[str] = set()
-    for w in words(text):
-        out.add(w)
-        if "-" in w or "/" in w:
-            out.update(p for p in re.split(r"[-/]", w) if p)
-    return out
-
-
-def _drug_terms(generic: str) -> set[str]:
-    terms = set(_DRUG_ALIASES.get(generic, {generic})) | {generic} | set(generic.split())
-    if generic in _CDK46:
-        terms |= {"cdk4/6", "cdk46"}
-    return terms
-
-
-def fact_topics(fact: ProfileFact) -> set[str]:
-    """Words a question or a guideline section uses when it is about this fact."""
-    prefix = fact.field.split("_")[0]
-    topics = set(_FIELD_TOPICS.get(fact.field, _FIELD_TOPICS.get(prefix, set())))
-    if fact.field in ("medication", "dose_change"):
-        topics |= _drug_terms(fact.value.lower())
-        if fact.field == "dose_change":
-            reason = fact.details.get("reason", "").lower()
-            topics |= {w for w in _terms(reason) if w in {"neutropenia", "diarrhoea", "liver"}}
-    elif fact.field == "lab":
-        test = fact.details.get("test", "").lower().replace("-", "")
-        topics |= _LAB_TOPICS.get(test, {test})
-    elif fact.field == "gene":
-        topics.add(fact.value.lower())
-    elif fact.field == "metastatic_site" or fact.field == "procedure":
-        topics |= _terms(fact.value)
-    return topics
-
-
-def _interest(profile: Profile) -> set[str]:
-    """Tags of guideline sections that match her situation."""
-    out: set[str] = set()
-    cat = profile.latest("her2_category")
-    if cat and cat.value in ("low", "ultralow", "zero", "positive"):
-        out.add(f"her2-{cat.value}")
-    er, pr = profile.latest("er_status"), profile.latest("pr_status")
-    if er and er.value == "low positive":
-        out.add("er-low")
-    if (er and "positive" in er.value) or (pr and pr.value == "positive"):
-        out |= {"hormone receptor-positive", "hr-positive"}
-    if (
-        er
-        and pr
-        and er.value == "negative"
-        and pr.value == "negative"
-        and cat
-        and cat.value != "positive"
-    ):
-        out |= {"triple-negative", "tnbc"}
-    for f in profile.by_field("medication"):
-        if f.details.get("status") in (None, "", "current", "planned"):
-            out |= _drug_terms(f.value.lower()) - {"cdk46"}
-    for f in profile.by_field("gene"):
-        out.add(f.value.lower())
-    if profile.by_field("metastatic_site"):
-        out.add("metastatic")
-        for f in profile.by_field("metastatic_site"):
-            out.add(f"{f.value.lower()} metastases")
-    stage = profile.latest("stage")
-    if stage and stage.value == "IV":
-        out.add("metastatic")
-    return out
 
 
 @dataclass
@@ -143,10 +39,17 @@ class PersonalContext:
 
     profile: Profile
     index: RecordIndex | None = None
+    coverage: Coverage | None = None  # the packs whose fields apply; the installed ones if None
     _interest: set[str] = field(default_factory=set, init=False)
 
     def __post_init__(self) -> None:
-        self._interest = _interest(self.profile)
+        self.coverage = self.coverage or installed()
+        self._interest = personal_facts.interest(self.profile, self.coverage)
+
+    @property
+    def _packs(self) -> Coverage:
+        assert self.coverage is not None  # set in __post_init__
+        return self.coverage
 
     def boost(self, section: GuidelineSection) -> float:
         """How much her profile raises a retrieved section (0 when it does not match)."""
@@ -166,10 +69,10 @@ class PersonalContext:
         first_id: int,
     ) -> tuple[Section | None, list[Citation]]:
         """The "For you" section and its record citations, numbered from ``first_id``."""
-        asked = _terms(question)
+        asked = terms(question)
         personal = bool(_PERSONAL.search(question))
         context = set(asked)
-        if hits:  # whole words of the best section's tags ('her2-negative' stays whole)
+        if hits:  # whole words of the best section's tags (a hyphenated tag stays whole)
             main = hits[0].section
             context |= {w for t in (*main.tags, main.title) for w in words(t)}
         chosen = self._relevant(asked, context, personal)
@@ -193,7 +96,8 @@ class PersonalContext:
             if fact.field in conflicts:
                 facts = self._one_per_value(fact.field)
                 listed = "; ".join(
-                    f"{_value_text(f)} {cite(f)}" + (f" ({f.date})" if f.date else "")
+                    f"{personal_facts.value_text(f, self._packs)} {cite(f)}"
+                    + (f" ({f.date})" if f.date else "")
                     for f in facts
                 )
                 sentences.append(
@@ -201,7 +105,8 @@ class PersonalContext:
                     "Ask your care team which result applies to you."
                 )
                 continue
-            sentences.append(f"{_sentence(fact, self.profile)} {cite(fact)}")
+            sentence = personal_facts.sentence(fact, self.profile, self._packs)
+            sentences.append(f"{sentence} {cite(fact)}")
         if self.index is not None and personal:
             quote = self._passage(
                 question, query_vector, {f.evidence.text for f in chosen if f.evidence}
@@ -220,42 +125,34 @@ class PersonalContext:
         return Section("For you (from your records)", body), citations
 
     def _relevant(self, asked: set[str], context: set[str], personal: bool) -> list[ProfileFact]:
+        """Her facts the question is about, most relevant first, one per sentence."""
+        generic = self._packs.fields.generic_topics
         scored: list[tuple[int, int, ProfileFact]] = []
-        latest_lab: dict[str, ProfileFact] = {}
-        for f in self.profile.facts:
-            if f.field == "lab":
-                test = f.details.get("test", "")
-                current = latest_lab.get(test)
-                if current is None or (f.date or "") > (current.date or ""):
-                    latest_lab[test] = f
-        for order, f in enumerate(self.profile.facts):
-            if f.field == "lab" and latest_lab.get(f.details.get("test", "")) is not f:
-                continue
-            if f.field in ("laterality", "er_percent", "pr_percent", "er_intensity"):
-                continue
-            topics = fact_topics(f)
-            specific = topics - _GENERIC
-            direct = len(specific & asked)
-            related = len(specific & context)
-            generic = len(topics & _GENERIC & asked) if personal else 0
-            if direct or related or generic:
-                scored.append((-(3 * direct + related + generic), order, f))
+        for order, f in enumerate(self._candidates()):
+            topics = fact_topics(f, self._packs)
+            specific = topics - generic
+            score = 3 * len(specific & asked) + len(specific & context)
+            score += len(topics & generic & asked) if personal else 0
+            if score:
+                scored.append((-score, order, f))
         scored.sort(key=lambda t: (t[0], t[1]))
-        out: list[ProfileFact] = []
-        fields: set[str] = set()
-        if any(f.field == "her2_category" for _, _, f in scored):  # its sentence names both
-            fields |= {"her2_ihc", "her2_ish"}
-        for _, _, f in scored:
-            key = f.field if f.field != "lab" else f"lab:{f.details.get('test')}"
-            if f.field in ("medication", "gene", "procedure", "metastatic_site"):
-                key = f"{f.field}:{f.value}"
-            if key in fields:
-                continue
-            fields.add(key)
-            out.append(f)
-            if len(out) >= MAX_FACTS:
-                break
-        return out
+        return _one_each([f for _, _, f in scored], self._packs.fields)
+
+    def _candidates(self) -> Iterator[ProfileFact]:
+        """Facts stated on their own, only the newest of a kind where the field says so
+        (the newest value of each lab test)."""
+        registry = self._packs.fields
+        newest: dict[tuple[str, str], ProfileFact] = {}
+        for f in self.profile.facts:
+            key = _latest_key(f, registry)
+            current = newest.get(key) if key else None
+            if key and (current is None or (f.date or "") > (current.date or "")):
+                newest[key] = f
+        for f in self.profile.facts:
+            spec = registry.spec(f.field)
+            key = _latest_key(f, registry)
+            if (spec is None or spec.in_answers) and (key is None or newest[key] is f):
+                yield f
 
     def _one_per_value(self, name: str) -> list[ProfileFact]:
         seen: dict[str, ProfileFact] = {}
@@ -294,98 +191,39 @@ class PersonalContext:
         )
 
 
-def _value_text(fact: ProfileFact) -> str:
-    if fact.field == "her2_ihc":
-        return f"HER2 IHC {fact.value}"
-    if fact.field.endswith("_percent"):
-        return f"{fact.value}%"
-    return fact.value
+def _latest_key(fact: ProfileFact, registry: FieldRegistry) -> tuple[str, str] | None:
+    spec = registry.spec(fact.field)
+    if spec is None or not spec.latest_per:
+        return None
+    return fact.field, fact.details.get(spec.latest_per, "")
 
 
-_STATUS = {"positive": "positive", "negative": "negative", "low positive": "low positive"}
+def _one_each(facts: list[ProfileFact], registry: FieldRegistry) -> list[ProfileFact]:
+    """At most MAX_FACTS facts, one per sentence the field's spec allows (one per field, per
+    value or per a detail's value); fields another chosen fact's sentence states are left out."""
+    taken = {
+        (other,)
+        for f in facts
+        if (spec := registry.spec(f.field)) is not None
+        for other in spec.also_states
+    }
+    out: list[ProfileFact] = []
+    for f in facts:
+        key = _sentence_key(f, registry)
+        if key in taken:
+            continue
+        taken.add(key)
+        out.append(f)
+        if len(out) >= MAX_FACTS:
+            break
+    return out
 
 
-def _sentence(fact: ProfileFact, profile: Profile) -> str:
-    """One plain statement of what her records say (never what to do about it)."""
-    v = fact.value
-    when = f" on {fact.date}" if fact.date else ""
-    if fact.field in ("er_status", "pr_status"):
-        name = (
-            "estrogen receptor (ER)" if fact.field == "er_status" else "progesterone receptor (PR)"
-        )
-        pct = profile.latest(fact.field.replace("status", "percent"))
-        extra = f" ({pct.value}% of cells)" if pct else ""
-        return f"Your records show the cancer is {name} {_STATUS.get(v, v)}{extra}."
-    if fact.field == "her2_category":
-        ihc = profile.latest("her2_ihc")
-        ish = profile.latest("her2_ish")
-        parts = [f"IHC {ihc.value}" if ihc else "", f"ISH {ish.value}" if ish else ""]
-        shown = ", ".join(p for p in parts if p)
-        basis = f" ({shown})" if shown else ""
-        if v in ("low", "ultralow", "zero", "positive"):
-            return (
-                f"Your records show a HER2 result{basis} that falls in the group called HER2-{v}."
-            )
-        return f"Your records show a HER2 result{basis}: {v}."
-    if fact.field == "her2_ihc":
-        return f"Your records show a HER2 IHC score of {v}."
-    if fact.field == "her2_ish":
-        return f"Your records show HER2 ISH (gene copy) testing: {v}."
-    if fact.field == "ki67_percent":
-        return f"Your records show a Ki-67 of {v}%."
-    if fact.field == "grade":
-        return f"Your records show grade {v}."
-    if fact.field == "histology":
-        return f"Your records describe the cancer as {v}."
-    if fact.field == "stage":
-        return f"Your records show stage {v}."
-    if fact.field == "tnm":
-        return f"Your records show the TNM stage as {v}."
-    if fact.field == "metastatic_site":
-        return f"Your records mention spread to the {v}{when}."
-    if fact.field == "gene":
-        origin = fact.details.get("origin")
-        result = fact.details.get("result", "")
-        kind = {"germline": "inherited (germline) ", "tumour": "tumour "}.get(origin or "", "")
-        return f"Your records show a {kind}{v} test result: {result or 'see the report'}."
-    if fact.field == "menopausal_status":
-        return f"Your records describe you as {v}{when}."
-    if fact.field == "procedure":
-        status = fact.details.get("status")
-        if status == "planned":
-            return f"Your records list a planned {v}."
-        return f"Your records list {v}{when}."
-    if fact.field == "medication":
-        d = fact.details
-        changed = any(c.value == v for c in profile.by_field("dose_change"))
-        # a dose from before a recorded change would read as the current one: leave it out
-        bits = [d["dose"]] if d.get("dose") and not changed else []
-        if d.get("start"):
-            bits.append(f"started {d['start']}")
-        if d.get("stop"):
-            bits.append(f"stopped {d['stop']}")
-        extra = f" ({', '.join(bits)})" if bits else ""
-        status = d.get("status")
-        verb = {"past": "list a past", "planned": "list a plan for"}.get(status or "", "list")
-        return f"Your records {verb} {v}{extra}."
-    if fact.field == "dose_change":
-        d = fact.details
-        change = ""
-        if d.get("from") and d.get("to"):
-            change = f" from {d['from']} to {d['to']}"
-        elif d.get("to"):
-            change = f" to {d['to']}"
-        date = d.get("date") or fact.date
-        reason = f"; the reason noted: {d['reason']}" if d.get("reason") else ""
-        on = f" on {date}" if date else ""
-        return f"Your records note a {v} dose change{change}{on}{reason}."
-    if fact.field == "lab":
-        d = fact.details
-        unit = f" {d['unit']}" if d.get("unit") else ""
-        ref = ""
-        if d.get("ref_low") and d.get("ref_high"):
-            ref = f" (reference range {d['ref_low']}-{d['ref_high']})"
-        flag = f", marked {d['flag']}" if d.get("flag") else ""
-        test = d.get("test", "lab result")
-        return f"Your most recent {test} in your records is {v}{unit}{when}{ref}{flag}."
-    return f"Your records show {fact.label}: {v}."
+def _sentence_key(fact: ProfileFact, registry: FieldRegistry) -> tuple[str, ...]:
+    spec = registry.spec(fact.field)
+    per = spec.one_per if spec is not None else ""
+    if not per:
+        return (fact.field,)
+    if per == "value":
+        return (fact.field, fact.value)
+    return (fact.field, fact.details.get(per, ""))

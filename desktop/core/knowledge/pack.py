@@ -1,15 +1,20 @@
 """Guideline packs: one Markdown file per section with TOML front matter, plus a manifest.
 
-A pack is a folder ``guidelines/<pack-id>/`` holding ``manifest.toml`` and ``sections/*.md``.
-Loading never raises on one bad section: problems are collected so the rest of the pack still
-loads, and :mod:`desktop.core.knowledge.validate` reports them."""
+A pack is a folder ``guidelines/<pack-id>/`` holding ``manifest.toml`` and ``sections/*.md``,
+and optionally its data files (``scope.toml``, ``vocabulary.toml``, ``fields.toml``: see
+:mod:`desktop.core.packdata`), read when first needed. Loading never raises on one bad
+section: problems are collected so the rest of the pack still loads, and
+:mod:`desktop.core.knowledge.validate` reports them."""
 
 from __future__ import annotations
 
 import hashlib
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from desktop.core.packdata.packs import Coverage, PackData
 
 FRONT_MATTER = "+++"
 MAX_SECTION_BYTES = 200_000
@@ -62,9 +67,19 @@ class Pack:
     sections: list[GuidelineSection] = field(default_factory=list)
     checksums: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    # its scope, vocabulary and record fields, read on first use
+    data: PackData = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.data = PackData(self.root, self.id, self.topic)
 
     def by_id(self) -> dict[str, GuidelineSection]:
         return {s.id: s for s in self.sections}
+
+
+def coverage_of(packs: Iterable[Pack]) -> Coverage:
+    """What these packs declare together (scope, vocabulary, fields, the prompt's subject)."""
+    return Coverage([pack.data for pack in packs])
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -1,8 +1,9 @@
 """The pack validator behind ``python -m desktop guidelines check``.
 
 Rejects missing fields, duplicate ids, dangling related ids, empty sources, bodies outside
-80-300 words and checksum mismatches; reports reading-level figures (words per sentence,
-Flesch reading ease) so writers can keep sections plain."""
+80-300 words, checksum mismatches and every problem in the pack's data files (scope,
+vocabulary, record fields: :mod:`desktop.core.packdata`); reports reading-level figures
+(words per sentence, Flesch reading ease) so writers can keep sections plain."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from desktop.core.knowledge.pack import Pack, load_pack, sha256_bytes
+from desktop.core.knowledge.pack import GuidelineSection, Pack, load_pack, sha256_bytes
+from desktop.core.packdata.packs import DATA_FILES
 from desktop.core.text import split_sentences
 
 MIN_WORDS, MAX_WORDS = 80, 300
@@ -45,10 +47,10 @@ class Report:
 
 
 def manifest_checksums(root: Path) -> dict[str, str]:
-    return {
-        f"sections/{p.name}": sha256_bytes(p.read_bytes())
-        for p in sorted((root / "sections").glob("*.md"))
-    }
+    """Checksums of the pack's sections and of its data files (those it has)."""
+    paths = sorted((root / "sections").glob("*.md"))
+    paths += [root / name for name in DATA_FILES if (root / name).is_file()]
+    return {p.relative_to(root).as_posix(): sha256_bytes(p.read_bytes()) for p in paths}
 
 
 def check_pack(root: Path) -> Report:
@@ -57,37 +59,49 @@ def check_pack(root: Path) -> Report:
     except ValueError as exc:
         return Report(None, [str(exc)])
     report = Report(pack, list(pack.problems))
+    ids = _check_ids(pack, report.errors)
+    for s in pack.sections:
+        report.errors.extend(_section_errors(s, ids))
+    _reading_level(pack, report)
+    report.errors.extend(_checksum_errors(root, pack))
+    report.errors.extend(pack.data.problems())
+    return report
+
+
+def _check_ids(pack: Pack, errors: list[str]) -> dict[str, str]:
+    """Section id -> its file; a duplicate id or one unlike its file name is an error."""
     ids: dict[str, str] = {}
     for s in pack.sections:
         if s.id in ids:
-            report.errors.append(f"{s.path}: duplicate id '{s.id}' (also in {ids[s.id]})")
+            errors.append(f"{s.path}: duplicate id '{s.id}' (also in {ids[s.id]})")
         ids[s.id] = s.path
         if Path(s.path).stem != s.id:
-            report.errors.append(f"{s.path}: id '{s.id}' does not match the file name")
+            errors.append(f"{s.path}: id '{s.id}' does not match the file name")
+    return ids
+
+
+def _section_errors(s: GuidelineSection, ids: dict[str, str]) -> list[str]:
+    n_words = len(s.body.split())
+    problems = [
+        (
+            not MIN_WORDS <= n_words <= MAX_WORDS,
+            f"body has {n_words} words (allowed {MIN_WORDS}-{MAX_WORDS})",
+        ),
+        (len(s.questions) < MIN_QUESTIONS, f"needs at least {MIN_QUESTIONS} questions"),
+        (not s.key_points, "missing key_points"),
+        (not s.care_team_questions, "missing care_team_questions"),
+        (not s.sources, "no sources"),
+        (s.status not in STATUSES, f"status must be one of {', '.join(STATUSES)}"),
+        (not _DATE.match(s.last_reviewed), "last_reviewed must be a YYYY-MM-DD date"),
+    ]
+    problems += [(rid not in ids, f"related id '{rid}' does not exist") for rid in s.related]
+    return [f"{s.path}: {message}" for failed, message in problems if failed]
+
+
+def _reading_level(pack: Pack, report: Report) -> None:
     total_words = total_sentences = total_syllables = 0
     per_section: list[tuple[str, float]] = []
     for s in pack.sections:
-        where = s.path
-        n_words = len(s.body.split())
-        if not MIN_WORDS <= n_words <= MAX_WORDS:
-            report.errors.append(
-                f"{where}: body has {n_words} words (allowed {MIN_WORDS}-{MAX_WORDS})"
-            )
-        if len(s.questions) < MIN_QUESTIONS:
-            report.errors.append(f"{where}: needs at least {MIN_QUESTIONS} questions")
-        if not s.key_points:
-            report.errors.append(f"{where}: missing key_points")
-        if not s.care_team_questions:
-            report.errors.append(f"{where}: missing care_team_questions")
-        if not s.sources:
-            report.errors.append(f"{where}: no sources")
-        if s.status not in STATUSES:
-            report.errors.append(f"{where}: status must be one of {', '.join(STATUSES)}")
-        if not _DATE.match(s.last_reviewed):
-            report.errors.append(f"{where}: last_reviewed must be a YYYY-MM-DD date")
-        for rid in s.related:
-            if rid not in ids:
-                report.errors.append(f"{where}: related id '{rid}' does not exist")
         sentences = split_sentences(s.body)
         body_words = s.body.split()
         syl = sum(syllables(w) for w in body_words)
@@ -96,21 +110,25 @@ def check_pack(root: Path) -> Report:
         total_syllables += syl
         if sentences and body_words:
             per_section.append((s.id, _flesch(len(body_words), len(sentences), syl)))
-    actual = manifest_checksums(root)
-    for rel, digest in actual.items():
-        if rel not in pack.checksums:
-            report.errors.append(f"{rel}: not listed in manifest.toml (run 'guidelines manifest')")
-        elif pack.checksums[rel] != digest:
-            report.errors.append(f"{rel}: checksum differs from manifest.toml")
-    for rel in pack.checksums:
-        if rel not in actual:
-            report.errors.append(f"{rel}: listed in manifest.toml but missing")
     report.sections = len(pack.sections)
     if total_sentences:
         report.words_per_sentence = total_words / total_sentences
         report.flesch_reading_ease = _flesch(total_words, total_sentences, total_syllables)
     report.hardest = sorted(per_section, key=lambda x: x[1])[:5]
-    return report
+
+
+def _checksum_errors(root: Path, pack: Pack) -> list[str]:
+    actual = manifest_checksums(root)
+    errors = []
+    for rel, digest in actual.items():
+        if rel not in pack.checksums:
+            errors.append(f"{rel}: not listed in manifest.toml (run 'guidelines manifest')")
+        elif pack.checksums[rel] != digest:
+            errors.append(f"{rel}: checksum differs from manifest.toml")
+    errors += [
+        f"{rel}: listed in manifest.toml but missing" for rel in pack.checksums if rel not in actual
+    ]
+    return errors
 
 
 def _flesch(words: int, sentences: int, syllable_count: int) -> float:

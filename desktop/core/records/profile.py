@@ -15,61 +15,34 @@ import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
+from desktop.core.packdata.fields import FieldRegistry
+from desktop.core.packdata.packs import installed
 from desktop.core.records import importer
 from desktop.core.records.documents import document_info
 from desktop.core.records.extract import Evidence, Fact, extract
 from desktop.core.records.vault import Vault
 
-EXTRACTOR_VERSION = "3"  # bump when extraction rules change: cached facts are redone
+EXTRACTOR_VERSION = "4"  # bump when extraction rules change: cached facts are redone
 CORRECTIONS_BLOB = "profile/corrections"
 Action = Literal["confirm", "correct", "delete"]
 
-# Fields where two different values at the same time are a conflict worth showing.
-SINGLE_VALUED = frozenset(
-    {
-        "er_status",
-        "er_percent",
-        "pr_status",
-        "pr_percent",
-        "her2_ihc",
-        "her2_ish",
-        "her2_category",
-        "ki67_percent",
-        "grade",
-        "histology",
-        "laterality",
-        "stage",
-        "tnm",
-        "menopausal_status",
-    }
-)
 
-FIELD_LABELS = {
-    "er_status": "ER status",
-    "er_percent": "ER %",
-    "er_intensity": "ER staining",
-    "pr_status": "PR status",
-    "pr_percent": "PR %",
-    "pr_intensity": "PR staining",
-    "her2_ihc": "HER2 IHC score",
-    "her2_ish": "HER2 ISH",
-    "her2_category": "HER2 category",
-    "ki67_percent": "Ki-67 %",
-    "grade": "Grade",
-    "histology": "Diagnosis",
-    "laterality": "Side",
-    "tnm": "TNM",
-    "stage": "Stage",
-    "metastatic_site": "Spread to",
-    "gene": "Gene result",
-    "menopausal_status": "Menopausal status",
-    "medication": "Medication",
-    "dose_change": "Dose change",
-    "procedure": "Procedure",
-    "lab": "Lab value",
-}
+def fields() -> FieldRegistry:
+    """The record-field registry of the installed packs (labels, single-valued fields, the
+    summary): :mod:`desktop.core.packdata.fields`."""
+    return installed().fields
+
+
+def __getattr__(name: str) -> Any:
+    """``FIELD_LABELS`` (field -> label, in the registry's order) and ``SINGLE_VALUED``, from
+    the registry, for code that imports them."""
+    if name == "FIELD_LABELS":
+        return dict(fields().labels)
+    if name == "SINGLE_VALUED":
+        return frozenset(fields().single_valued)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass
@@ -102,7 +75,7 @@ class ProfileFact:
 
     @property
     def label(self) -> str:
-        return FIELD_LABELS.get(self.field, self.field.replace("_", " ").capitalize())
+        return fields().label(self.field)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -128,7 +101,7 @@ class Profile:
     def conflicts(self) -> dict[str, list[str]]:
         """Single-valued fields whose facts disagree: field -> distinct values, newest first."""
         out: dict[str, list[str]] = {}
-        for name in SINGLE_VALUED:
+        for name in fields().single_valued:
             values: list[str] = []
             for f in self.by_field(name):
                 if f.value not in values:
@@ -144,17 +117,20 @@ class Profile:
         """A few lines about her (diagnosis, stage, receptors, current medicines), for the
         printed visit list when she chooses to include them."""
         lines = []
-        for name in ("histology", "stage", "er_status", "pr_status", "her2_category"):
-            fact = self.latest(name)
+        for spec in fields().in_summary:
+            if spec.summary_line:
+                values = [
+                    f.value
+                    for f in self.by_field(spec.name)
+                    if (f.details.get("status") or "") in spec.summary_statuses
+                ]
+                if values:
+                    joined = ", ".join(dict.fromkeys(values))
+                    lines.append(spec.summary_line.replace("{values}", joined))
+                continue
+            fact = self.latest(spec.name)
             if fact is not None:
                 lines.append(f"{fact.label}: {fact.value}")
-        current = [
-            f.value
-            for f in self.by_field("medication")
-            if f.details.get("status") in (None, "", "current")
-        ]
-        if current:
-            lines.append("Medicines in my records: " + ", ".join(dict.fromkeys(current)))
         return lines
 
     def to_dict(self) -> dict:

@@ -1,233 +1,15 @@
-"""Vocabularies for profile extraction: drug names (brands mapped to generics, regimen
-abbreviations to their drugs), lab tests and their synonyms, metastatic sites, genes and
-procedures. Canonical values here are what the extracted facts carry."""
+"""Vocabularies for profile extraction: drug names (from the installed packs' drug table,
+``vocabulary.toml``: brands and other names mapped to generics, regimen abbreviations to their
+drugs), lab tests and their synonyms, metastatic sites, genes and procedures. Canonical values
+here are what the extracted facts carry. The drug pattern is compiled on first use."""
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import Any, cast
 
-# generic name -> other ways it is written (brands, abbreviations)
-DRUGS: dict[str, tuple[str, ...]] = {
-    "ribociclib": ("Kisqali",),
-    "palbociclib": ("Ibrance",),
-    "abemaciclib": ("Verzenio", "Verzenios"),
-    "trastuzumab": ("Herceptin", "Ogivri", "Kanjinti", "Trazimera", "Herzuma", "Ontruzant"),
-    "pertuzumab": ("Perjeta",),
-    "trastuzumab deruxtecan": ("Enhertu", "T-DXd", "fam-trastuzumab deruxtecan"),
-    "ado-trastuzumab emtansine": ("Kadcyla", "T-DM1", "trastuzumab emtansine"),
-    "tucatinib": ("Tukysa",),
-    "neratinib": ("Nerlynx",),
-    "lapatinib": ("Tykerb", "Tyverb"),
-    "anastrozole": ("Arimidex",),
-    "letrozole": ("Femara",),
-    "exemestane": ("Aromasin",),
-    "tamoxifen": ("Nolvadex", "Soltamox"),
-    "fulvestrant": ("Faslodex",),
-    "elacestrant": ("Orserdu",),
-    "olaparib": ("Lynparza",),
-    "talazoparib": ("Talzenna",),
-    "alpelisib": ("Piqray",),
-    "capivasertib": ("Truqap",),
-    "inavolisib": ("Itovebi",),
-    "everolimus": ("Afinitor",),
-    "sacituzumab govitecan": ("Trodelvy",),
-    "datopotamab deruxtecan": ("Datroway", "Dato-DXd"),
-    "pembrolizumab": ("Keytruda",),
-    "atezolizumab": ("Tecentriq",),
-    "denosumab": ("Xgeva", "Prolia"),
-    "zoledronic acid": ("Zometa", "Reclast", "zoledronate"),
-    "goserelin": ("Zoladex",),
-    "leuprolide": ("Lupron", "leuprorelin", "Eligard"),
-    "triptorelin": ("Trelstar", "Decapeptyl"),
-    "doxorubicin": ("Adriamycin",),
-    "epirubicin": ("Ellence",),
-    "cyclophosphamide": ("Cytoxan",),
-    "paclitaxel": ("Taxol",),
-    "nab-paclitaxel": ("Abraxane", "nab paclitaxel"),
-    "docetaxel": ("Taxotere",),
-    "carboplatin": ("Paraplatin",),
-    "cisplatin": (),
-    "capecitabine": ("Xeloda",),
-    "eribulin": ("Halaven",),
-    "gemcitabine": ("Gemzar",),
-    "vinorelbine": ("Navelbine",),
-    "fluorouracil": ("5-FU", "5-fluorouracil"),
-    "methotrexate": (),
-    "filgrastim": ("Neupogen", "Zarxio", "G-CSF"),
-    "pegfilgrastim": ("Neulasta", "Fulphila", "Udenyca"),
-    "ondansetron": ("Zofran",),
-    "granisetron": (),
-    "palonosetron": ("Aloxi",),
-    "aprepitant": ("Emend",),
-    "olanzapine": ("Zyprexa",),
-    "prochlorperazine": ("Compazine",),
-    "metoclopramide": ("Reglan",),
-    "dexamethasone": ("Decadron",),
-    "prednisone": (),
-    "loperamide": ("Imodium",),
-    "calcium and vitamin D": (
-        "Caltrate",
-        "Caltrate Plus",
-        "Os-Cal",
-        "Adcal-D3",
-        "Calcichew-D3",
-        "Calcichew D3 Forte",
-        "Citracal",
-    ),
-    "vitamin D": ("cholecalciferol", "colecalciferol", "vitamin D3", "ergocalciferol"),
-    "venlafaxine": ("Effexor",),
-    "gabapentin": ("Neurontin",),
-    "metformin": (),
-    "omeprazole": (),
-    "enoxaparin": ("Lovenox",),
-    "apixaban": ("Eliquis",),
-    # common non-cancer medicines (generic names as written in the document's locale:
-    # paracetamol and acetaminophen stay as written)
-    "amlodipine": ("Norvasc",),
-    "lisinopril": ("Zestril", "Prinivil"),
-    "ramipril": ("Altace", "Tritace"),
-    "perindopril": ("Coversyl",),
-    "enalapril": ("Vasotec",),
-    "losartan": ("Cozaar",),
-    "candesartan": ("Atacand",),
-    "irbesartan": ("Avapro",),
-    "valsartan": ("Diovan",),
-    "telmisartan": ("Micardis",),
-    "olmesartan": ("Benicar",),
-    "metoprolol": ("Lopressor", "Toprol", "Toprol-XL"),
-    "bisoprolol": (),
-    "atenolol": ("Tenormin",),
-    "propranolol": (),
-    "carvedilol": ("Coreg",),
-    "nifedipine": (),
-    "diltiazem": (),
-    "hydrochlorothiazide": ("HCTZ",),
-    "indapamide": (),
-    "chlorthalidone": (),
-    "furosemide": ("frusemide", "Lasix"),
-    "spironolactone": ("Aldactone",),
-    "atorvastatin": ("Lipitor",),
-    "rosuvastatin": ("Crestor",),
-    "simvastatin": ("Zocor",),
-    "pravastatin": (),
-    "aspirin": (),
-    "clopidogrel": ("Plavix",),
-    "warfarin": ("Coumadin",),
-    "rivaroxaban": ("Xarelto",),
-    "dabigatran": ("Pradaxa",),
-    "edoxaban": ("Lixiana", "Savaysa"),
-    "dalteparin": ("Fragmin",),
-    "tinzaparin": ("Innohep",),
-    "heparin": (),
-    "paracetamol": ("Panadol", "Panadol Osteo"),
-    "acetaminophen": ("Tylenol",),
-    "ibuprofen": ("Advil", "Nurofen", "Motrin"),
-    "naproxen": ("Naprosyn", "Aleve"),
-    "diclofenac": ("Voltaren",),
-    "celecoxib": ("Celebrex",),
-    "codeine": (),
-    "tramadol": (),
-    "tapentadol": ("Palexia", "Nucynta"),
-    "oxycodone": ("OxyContin", "OxyNorm", "Endone"),
-    "morphine": ("MS Contin", "Oramorph"),
-    "hydromorphone": ("Dilaudid",),
-    "fentanyl": ("Durogesic",),
-    "amoxicillin-clavulanate": ("co-amoxiclav", "Augmentin", "amoxicillin/clavulanate"),
-    "amoxicillin": ("amoxycillin",),
-    "flucloxacillin": (),
-    "cefalexin": ("cephalexin", "Keflex"),
-    "cefazolin": (),
-    "cefuroxime": (),
-    "ceftriaxone": (),
-    "cefepime": (),
-    "piperacillin-tazobactam": ("Tazocin", "Zosyn", "pip-tazo", "piperacillin/tazobactam"),
-    "meropenem": (),
-    "vancomycin": (),
-    "ciprofloxacin": ("Cipro",),
-    "levofloxacin": (),
-    "moxifloxacin": (),
-    "azithromycin": ("Zithromax",),
-    "clarithromycin": (),
-    "doxycycline": (),
-    "clindamycin": (),
-    "metronidazole": ("Flagyl",),
-    "nitrofurantoin": ("Macrobid",),
-    "trimethoprim-sulfamethoxazole": ("co-trimoxazole", "Bactrim", "Septra", "TMP-SMX"),
-    "trimethoprim": (),
-    "fluconazole": ("Diflucan",),
-    "aciclovir": ("acyclovir",),
-    "valaciclovir": ("valacyclovir", "Valtrex"),
-    "sertraline": ("Zoloft",),
-    "citalopram": ("Celexa",),
-    "escitalopram": ("Lexapro", "Cipralex"),
-    "fluoxetine": ("Prozac",),
-    "paroxetine": ("Paxil",),
-    "duloxetine": ("Cymbalta",),
-    "desvenlafaxine": ("Pristiq",),
-    "mirtazapine": ("Remeron",),
-    "amitriptyline": (),
-    "nortriptyline": (),
-    "bupropion": ("Wellbutrin",),
-    "lorazepam": ("Ativan",),
-    "diazepam": ("Valium",),
-    "alprazolam": ("Xanax",),
-    "clonazepam": ("Rivotril", "Klonopin"),
-    "zopiclone": ("Imovane",),
-    "zolpidem": ("Ambien", "Stilnox"),
-    "melatonin": (),
-    "levetiracetam": ("Keppra",),
-    "pregabalin": ("Lyrica",),
-    "lamotrigine": ("Lamictal",),
-    "sodium valproate": ("valproate", "valproic acid", "Epilim", "Depakote"),
-    "phenytoin": ("Dilantin",),
-    "carbamazepine": ("Tegretol",),
-    "topiramate": ("Topamax",),
-    "lacosamide": ("Vimpat",),
-    "pantoprazole": ("Protonix",),
-    "esomeprazole": ("Nexium",),
-    "lansoprazole": (),
-    "rabeprazole": (),
-    "famotidine": ("Pepcid",),
-    "domperidone": (),
-    "cyclizine": (),
-    "senna": ("sennosides", "Senokot"),
-    "docusate": ("Colace",),
-    "lactulose": (),
-    "macrogol": ("Movicol", "MiraLAX", "polyethylene glycol"),
-    "bisacodyl": ("Dulcolax",),
-    "levothyroxine": ("thyroxine", "Synthroid", "Eltroxin"),
-    "gliclazide": (),
-    "sitagliptin": ("Januvia",),
-    "empagliflozin": ("Jardiance",),
-    "dapagliflozin": ("Forxiga", "Farxiga"),
-    "prednisolone": (),
-    "hydrocortisone": (),
-    "methylprednisolone": ("Medrol",),
-    "allopurinol": (),
-    "salbutamol": ("albuterol", "Ventolin"),
-    "montelukast": ("Singulair",),
-    "cetirizine": ("Zyrtec",),
-    "loratadine": ("Claritin",),
-    "potassium chloride": ("KCl", "Slow-K", "K-Dur"),
-    "magnesium oxide": (),
-    "magnesium sulfate": ("magnesium sulphate",),
-    "ferrous sulfate": ("ferrous sulphate",),
-    "folic acid": (),
-    "cyanocobalamin": ("vitamin B12",),
-    "st john's wort": ("St. John's wort", "St Johns wort", "hypericum"),
-}
-
-# regimen abbreviations (case-sensitive) -> their drugs
-REGIMENS: dict[str, tuple[str, ...]] = {
-    "AC": ("doxorubicin", "cyclophosphamide"),
-    "ddAC": ("doxorubicin", "cyclophosphamide"),
-    "EC": ("epirubicin", "cyclophosphamide"),
-    "TC": ("docetaxel", "cyclophosphamide"),
-    "TCHP": ("docetaxel", "carboplatin", "trastuzumab", "pertuzumab"),
-    "THP": ("paclitaxel", "trastuzumab", "pertuzumab"),
-    "Phesgo": ("trastuzumab", "pertuzumab"),
-    "PHESGO": ("trastuzumab", "pertuzumab"),
-}
+from desktop.core.packdata.packs import installed
 
 
 def _alternation(names: list[str]) -> str:
@@ -237,31 +19,55 @@ def _alternation(names: list[str]) -> str:
     )
 
 
-DRUG_NAME: dict[str, str] = {}
-for _generic, _others in DRUGS.items():
-    for _name in (_generic, *_others):
-        DRUG_NAME[_name.lower()] = _generic
-
-_DRUG_KEY = {re.sub(r"[\s-]+", "", name): generic for name, generic in DRUG_NAME.items()}
 # calcium with vitamin D written as a combination: "calcium carbonate + vitamin D3",
 # "calcium carbonate/colecalciferol", "calcium citrate with vit D"
 _CALCIUM_D = (
     r"calcium(?:\s+(?:carbonate|citrate))?\s*(?:\+|/|&|\band\b|\bwith\b|\bplus\b)\s*"
     r"(?:vitamin\s*D3?|vit\.?\s*D3?|cole?calciferol|cholecalciferol)"
 )
-DRUG_RE = re.compile(
-    rf"(?<![\w-])(?:(?P<combo>(?i:{_CALCIUM_D}))|(?P<drug>(?i:{_alternation(list(DRUG_NAME))}))"
-    rf"|(?P<regimen>{_alternation(list(REGIMENS))}))(?:-[a-z]{{4}})?(?![\w-])"
-)
+CALCIUM_AND_D = "calcium and vitamin D"
+_NOTHING = "(?!)"  # an alternation of no names matches nothing
+
+
+@functools.cache
+def _drug_re() -> re.Pattern[str]:
+    vocabulary = installed().vocabulary
+    names = _alternation(list(vocabulary.record_names)) or _NOTHING
+    regimens = _alternation(list(vocabulary.regimens)) or _NOTHING
+    return re.compile(
+        rf"(?<![\w-])(?:(?P<combo>(?i:{_CALCIUM_D}))|(?P<drug>(?i:{names}))"
+        rf"|(?P<regimen>{regimens}))(?:-[a-z]{{4}})?(?![\w-])"
+    )
+
+
+@functools.cache
+def _drug_keys() -> dict[str, tuple[str, ...]]:
+    """A drug name with spaces and hyphens taken out -> the generic name(s) it stands for."""
+    vocabulary = installed().vocabulary
+    out: dict[str, tuple[str, ...]] = {}
+    for name, generic in vocabulary.record_names.items():
+        drug = vocabulary.drug(generic)
+        out[re.sub(r"[\s-]+", "", name)] = drug.combines if drug and drug.combines else (generic,)
+    return out
+
+
+class _LazyPattern:
+    """Stands for the compiled drug pattern, built from the packs' data on first use."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_drug_re(), name)
+
+
+DRUG_RE = cast("re.Pattern[str]", _LazyPattern())
 
 
 def drug_generics(match: re.Match[str]) -> tuple[str, ...]:
     """The generic names a ``DRUG_RE`` match stands for."""
     if match.group("regimen"):
-        return REGIMENS[match.group("regimen")]
+        return installed().vocabulary.regimens[match.group("regimen")]
     if match.group("combo"):
-        return ("calcium and vitamin D",)
-    return (_DRUG_KEY[re.sub(r"[\s-]+", "", match.group("drug").lower())],)
+        return (CALCIUM_AND_D,)
+    return _drug_keys()[re.sub(r"[\s-]+", "", match.group("drug").lower())]
 
 
 # canonical lab test -> pattern (abbreviations case-sensitive, names case-insensitive)
