@@ -52,3 +52,32 @@ def test_malformed_manifest(tmp_path: Path) -> None:
     (root / "manifest.toml").write_text("[pack\n")
     report = check_pack(root)
     assert not report.ok and "malformed" in report.errors[0]
+
+
+def test_data_file_problems_are_reported_clearly(tmp_path: Path) -> None:
+    root = write_pack(tmp_path, TWO)
+    (root / "scope.toml").write_text(
+        'message = "Outside."\ncovers = ["alpha"]\n'
+        '[[neighbours]]\nname = "beta things"\npatterns = ["(unclosed"]\n'
+        '[urgent]\nreasons = { fever = "x" }\n'
+        '[[urgent.rules]]\nreason = "r"\nsymptoms = ["cough"]\ndrugs = ["nothing"]\n'
+    )
+    (root / "vocabulary.toml").write_text('[drugs]\nalpha = { brands = ["A"], classes = ["c"] }\n')
+    (root / "fields.toml").write_text('[fields.x]\nlabel = "X"\nsentence = "{nowhere}"\n')
+    write_manifest(root)
+    errors = "\n".join(check_pack(root).errors)
+    assert "scope.toml: neighbours 1: pattern 1: not a valid regular expression" in errors
+    assert "scope.toml: urgent.reasons: no general sign 'fever'" in errors
+    assert "urgent rule 'r': no drug 'nothing' in vocabulary.toml" in errors
+    assert "vocabulary.toml: drugs.alpha: unknown class 'c'" in errors
+    assert "fields.toml: fields.x: unknown placeholder '{nowhere}'" in errors
+    (root / "fields.toml").write_text("[fields.x\n")
+    errors = "\n".join(check_pack(root).errors)
+    assert "fields.toml: not valid TOML" in errors
+    assert "fields.toml: checksum differs from manifest.toml" in errors
+
+
+def test_a_pack_without_data_files_is_valid(tmp_path: Path) -> None:
+    root = write_pack(tmp_path, TWO)
+    assert check_pack(root).ok
+    assert not (root / "scope.toml").exists()
