@@ -169,22 +169,18 @@ def _generator(settings: Settings, args: argparse.Namespace):
 
 
 def _answer(services, question: str, personal, generator, settings: Settings):
-    from desktop.core.answer.schema import Answer
+    from desktop.core.progress import drive
 
     if generator is None:
         return services.engine.ask(question, personal)
-    answer = None
-    for item in services.engine.stream(
-        question, personal, generator, settings.max_answer_tokens
-    ):
-        if isinstance(item, Answer):
-            answer = item
-    assert answer is not None
-    return answer
+    return drive(
+        services.engine.stream(question, personal, generator, settings.max_answer_tokens)
+    )
 
 
 def _open_session(settings: Settings, patient_id: str, embedder):
     """Unlock a patient (keyring, or LANTERN_VAULT_PASSPHRASE) and load her records."""
+    from desktop.core.progress import drive
     from desktop.core.records.access import wrapper_for
     from desktop.core.records.keys import VaultKeyError
     from desktop.core.records.session import PatientSession
@@ -193,18 +189,17 @@ def _open_session(settings: Settings, patient_id: str, embedder):
     if patient_id not in patient_ids(settings.home):
         raise UserError(f"no patient '{patient_id}' (see 'lantern patients list')")
     try:
-        for item in PatientSession.open(
-            settings.home,
-            patient_id,
-            wrapper_for(settings.home, patient_id),
-            embedder.embed,
-            embedder.identity,
-        ):
-            if isinstance(item, PatientSession):
-                return item
+        return drive(
+            PatientSession.open(
+                settings.home,
+                patient_id,
+                wrapper_for(settings.home, patient_id),
+                embedder.embed,
+                embedder.identity,
+            )
+        )
     except (VaultKeyError, VaultError) as exc:
         raise UserError(str(exc)) from exc
-    raise UserError("the records could not be opened")
 
 
 def cmd_guidelines(settings: Settings, args: argparse.Namespace) -> int:
@@ -253,7 +248,7 @@ def cmd_guidelines(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _imports(settings: Settings, store, args: argparse.Namespace) -> int:
-    from desktop.core.knowledge.pdf_import import ImportedDocument
+    from desktop.core.progress import drive
 
     if args.guidelines_command == "list":
         docs = store.documents()
@@ -270,8 +265,7 @@ def _imports(settings: Settings, store, args: argparse.Namespace) -> int:
             raise UserError(f"no imported document '{args.doc}' (see 'guidelines list')")
         services = _services(settings)
         try:
-            items = list(services.remove_guideline(args.doc))
-            doc = next(d for d in items if isinstance(d, ImportedDocument))
+            doc = drive(services.remove_guideline(args.doc))
         finally:
             services.close()
         print(f"removed {doc.pack_id} ({doc.title})")
@@ -282,10 +276,9 @@ def _imports(settings: Settings, store, args: argparse.Namespace) -> int:
     known = {d.sha256 for d in store.documents()}
     services = _services(settings)
     try:
-        items = list(services.import_guideline(path, args.title, args.source, args.year))
+        doc = drive(services.import_guideline(path, args.title, args.source, args.year))
     finally:
         services.close()
-    doc = next(i for i in items if isinstance(i, ImportedDocument))
     if doc.sha256 in known:
         print(f"already imported as {doc.pack_id} ({doc.title}); nothing to do")
         return 0
@@ -431,7 +424,8 @@ def _print_profile(vault, as_json: bool) -> int:
 def _import_records(settings: Settings, vault, paths: list[Path]) -> int:
     """Import files, embed them for search, then refresh the cached profile."""
     from desktop.core.models.embed import Embedder, EmbeddingModelError, embedding_spec
-    from desktop.core.records.importer import RecordDocument, RecordImportError, documents
+    from desktop.core.progress import drive
+    from desktop.core.records.importer import documents
     from desktop.core.records.session import PatientSession
 
     try:
@@ -440,23 +434,21 @@ def _import_records(settings: Settings, vault, paths: list[Path]) -> int:
         raise UserError(str(exc)) from exc
     known = {d.sha256 for d in documents(vault)}
     session = PatientSession(vault, embedder.embed, embedder.identity)
-    failed = 0
     try:
-        for item in session.import_files(paths):
-            if isinstance(item, RecordImportError):
-                print(f"lantern: {item}", file=sys.stderr)
-                failed += 1
-            elif isinstance(item, RecordDocument):
-                if item.sha256 in known:
-                    print(f"{item.id}\talready imported ({item.file_name})")
-                    continue
-                known.add(item.sha256)
-                print(f"{item.id}\timported {item.file_name}: {item.pages} page(s)")
-                for page in item.empty_pages[:20]:
-                    print(f"note: page {page} has no text layer (a scanned image?)")
+        report = drive(session.import_files(paths))
     finally:
         embedder.close()
-    return 1 if failed else 0
+    for error in report.errors:
+        print(f"lantern: {error}", file=sys.stderr)
+    for item in report.documents:
+        if item.sha256 in known:
+            print(f"{item.id}\talready imported ({item.file_name})")
+            continue
+        known.add(item.sha256)
+        print(f"{item.id}\timported {item.file_name}: {item.pages} page(s)")
+        for page in item.empty_pages[:20]:
+            print(f"note: page {page} has no text layer (a scanned image?)")
+    return 1 if report.errors else 0
 
 
 def vault_source(settings: Settings, patient_id: str) -> str:
