@@ -15,7 +15,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 from bench.common import save, show
-from desktop.core.knowledge.pdf_import import ImportedDocument
+from desktop.core.progress import drive
 
 PAGES = 1000
 CANDIDATES = 30
@@ -56,10 +56,7 @@ def run(services, pages: int = PAGES) -> dict:
         path = write_pdf(Path(tmp) / "long-guideline.pdf", pages)
         size_mb = path.stat().st_size / 2**20
         t0 = time.perf_counter()
-        doc = None
-        for item in services.import_guideline(path, "Long guideline", "Bench", 2026):
-            if isinstance(item, ImportedDocument):
-                doc = item
+        doc = drive(services.import_guideline(path, "Long guideline", "Bench", 2026))
         elapsed = time.perf_counter() - t0
         assert doc is not None and doc.pages == pages, "the import did not finish"
         question, page = f"What is the {marker(pages // 2)} protocol?", f"p. {pages // 2}"
@@ -73,8 +70,7 @@ def run(services, pages: int = PAGES) -> dict:
         alone_page = f"p. {pages // 3}"
         alone = services.engine.ask(f"Tell me about {marker(pages // 3)}")
         alone_found = any(c.locator.split(", ")[-1] == alone_page for c in alone.citations[:1])
-        for _ in services.remove_guideline(doc.pack_id):
-            pass
+        drive(services.remove_guideline(doc.pack_id))
     figures = {
         "pages": pages,
         "PDF MB": round(size_mb, 1),

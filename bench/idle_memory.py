@@ -36,6 +36,7 @@ def child(idle_seconds: float) -> int:
     from PySide6.QtCore import QObject, QSocketNotifier, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from desktop.services.source import standard
     from desktop.settings import load_settings
     from desktop.ui.main_window import MainWindow
 
@@ -56,7 +57,8 @@ def child(idle_seconds: float) -> int:
             app.quit()
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = MainWindow(load_settings())
+    settings = load_settings()
+    window = MainWindow(settings, standard(settings))
     watcher = Watcher()
     window.services_ready.connect(watcher.ready)
     window.failed.connect(watcher.failed)

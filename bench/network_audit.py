@@ -137,11 +137,13 @@ def idle_window(seconds: float) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from desktop.services.source import standard
     from desktop.settings import load_settings
     from desktop.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = MainWindow(load_settings())
+    settings = load_settings()
+    window = MainWindow(settings, standard(settings))
     window.show()
     window.start()
     QTimer.singleShot(int(seconds * 1000), app.quit)

@@ -12,6 +12,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 from bench.common import save, show
+from desktop.core.progress import drive
 from desktop.core.records.keys import PassphraseWrapper
 from desktop.core.records.session import PatientSession
 from desktop.core.records.vault import Vault
@@ -56,13 +57,13 @@ def run(services) -> dict:
         session = PatientSession(vault, embedder.embed, embedder.identity)
         first = write_pdf(root / "doc0.pdf", 0, 50, seed=0)
         t0 = time.perf_counter()
-        items = list(session.import_files([first]))
+        report = drive(session.import_files([first]))
         import_50 = time.perf_counter() - t0
-        assert not [i for i in items if isinstance(i, Exception)]
+        assert not report.errors
         passages_50 = len(session.index)
         t0 = time.perf_counter()
         for n in range(1, 10):  # nine more distinct 50-page documents: 500 pages in all
-            list(session.import_files([write_pdf(root / f"doc{n}.pdf", n, 50, seed=n)]))
+            drive(session.import_files([write_pdf(root / f"doc{n}.pdf", n, 50, seed=n)]))
         import_rest = time.perf_counter() - t0
         pages = sum(d.pages for d in session.documents)
         patient = session.patient_id
@@ -71,9 +72,9 @@ def run(services) -> dict:
         runs = []
         for _ in range(3):
             t0 = time.perf_counter()
-            opened = list(
+            opened = drive(
                 PatientSession.open(home, patient, wrapper, embedder.embed, embedder.identity)
-            )[-1]
+            )
             runs.append(time.perf_counter() - t0)
             assert isinstance(opened, PatientSession)
             passages = len(opened.index)

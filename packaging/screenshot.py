@@ -16,11 +16,13 @@ def main(out: str) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from desktop.services.source import standard
     from desktop.settings import load_settings
     from desktop.ui.main_window import MainWindow
 
     app = QApplication(sys.argv[:1])
-    window = MainWindow(load_settings())
+    settings = load_settings()
+    window = MainWindow(settings, standard(settings))
     window.resize(1280, 820)
     window.show()
 

@@ -71,12 +71,16 @@ def lantern_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(autouse=True)
 def no_thread_left_behind() -> Iterator[None]:
+    """Fails a test that leaves a job running (desktop.ui.jobs), after stopping it, so that
+    it does not run on into the next test."""
     yield
-    if "desktop.ui.worker" in sys.modules:
-        from desktop.ui.worker import active_threads
+    if "desktop.ui.jobs" in sys.modules:
+        from desktop.ui import jobs
 
-        left = active_threads()
-        assert not left, f"{len(left)} worker thread(s) still running after the test"
+        left = jobs.running()
+        if left:
+            jobs.stop_all()
+        assert not left, f"{left} job(s) still running after the test"
 
 
 @pytest.fixture(scope="session")

@@ -86,18 +86,13 @@ def _generator(settings: Settings, args: argparse.Namespace):
 
 
 def _answer(services, question: str, personal, generator, settings: Settings):
-    from desktop.core.answer.schema import Answer
+    from desktop.core.progress import drive
 
     if generator is None:
         return services.engine.ask(question, personal)
-    answer = None
-    for item in services.engine.stream(
-        question, personal, generator, settings.max_answer_tokens
-    ):
-        if isinstance(item, Answer):
-            answer = item
-    assert answer is not None
-    return answer
+    return drive(
+        services.engine.stream(question, personal, generator, settings.max_answer_tokens)
+    )
 
 
 def _open_session(settings: Settings, patient_id: str, embedder):

@@ -84,15 +84,14 @@ def _list(store) -> int:
 
 
 def _remove(settings: Settings, store, doc_id: str) -> int:
-    from desktop.core.knowledge.pdf_import import ImportedDocument
+    from desktop.core.progress import drive
     from desktop.services import build_services
 
     if store.find(doc_id) is None:
         raise UserError(f"no imported document '{doc_id}' (see 'guidelines list')")
     services = build_services(settings)
     try:
-        items = list(services.remove_guideline(doc_id))
-        doc = next(d for d in items if isinstance(d, ImportedDocument))
+        doc = drive(services.remove_guideline(doc_id))
     finally:
         services.close()
     print(f"removed {doc.pack_id} ({doc.title})")
@@ -100,7 +99,7 @@ def _remove(settings: Settings, store, doc_id: str) -> int:
 
 
 def _import(settings: Settings, store, args: argparse.Namespace) -> int:
-    from desktop.core.knowledge.pdf_import import ImportedDocument
+    from desktop.core.progress import drive
     from desktop.services import build_services
 
     path = Path(args.file)
@@ -109,10 +108,9 @@ def _import(settings: Settings, store, args: argparse.Namespace) -> int:
     known = {d.sha256 for d in store.documents()}
     services = build_services(settings)
     try:
-        items = list(services.import_guideline(path, args.title, args.source, args.year))
+        doc = drive(services.import_guideline(path, args.title, args.source, args.year))
     finally:
         services.close()
-    doc = next(i for i in items if isinstance(i, ImportedDocument))
     if doc.sha256 in known:
         print(f"already imported as {doc.pack_id} ({doc.title}); nothing to do")
         return 0

@@ -112,26 +112,25 @@ def _print_profile(vault, as_json: bool) -> int:
 def _import(settings: Settings, vault, paths: list[Path]) -> int:
     """Import files, embed them for search, then refresh the cached profile."""
     from desktop.core.models.embed import Embedder, embedding_spec
-    from desktop.core.records.importer import RecordDocument, RecordImportError, documents
+    from desktop.core.progress import drive
+    from desktop.core.records.importer import documents
     from desktop.core.records.session import PatientSession
 
     embedder = Embedder(embedding_spec(settings.embedding_model))
     known = {d.sha256 for d in documents(vault)}
     session = PatientSession(vault, embedder.embed, embedder.identity)
-    failed = 0
     try:
-        for item in session.import_files(paths):
-            if isinstance(item, RecordImportError):
-                print(f"lantern: {item}", file=sys.stderr)
-                failed += 1
-            elif isinstance(item, RecordDocument):
-                if item.sha256 in known:
-                    print(f"{item.id}\talready imported ({item.file_name})")
-                    continue
-                known.add(item.sha256)
-                print(f"{item.id}\timported {item.file_name}: {item.pages} page(s)")
-                for page in item.empty_pages[:20]:
-                    print(f"note: page {page} has no text layer (a scanned image?)")
+        report = drive(session.import_files(paths))
     finally:
         embedder.close()
-    return 1 if failed else 0
+    for error in report.errors:
+        print(f"lantern: {error}", file=sys.stderr)
+    for item in report.documents:
+        if item.sha256 in known:
+            print(f"{item.id}\talready imported ({item.file_name})")
+            continue
+        known.add(item.sha256)
+        print(f"{item.id}\timported {item.file_name}: {item.pages} page(s)")
+        for page in item.empty_pages[:20]:
+            print(f"note: page {page} has no text layer (a scanned image?)")
+    return 1 if report.errors else 0

@@ -142,12 +142,13 @@ def run(args: argparse.Namespace, started: float) -> None:
     print(f"self-test: data folder {settings.home}", flush=True)
 
     t0 = time.perf_counter()
+    from desktop.services.source import standard
     from desktop.ui.main_window import APP_NAME, MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
-    window = MainWindow(settings)
+    window = MainWindow(settings, standard(settings))
     window.show()
     app.processEvents()
     print(
@@ -207,6 +208,7 @@ def _keyring_note() -> str:
 
 
 def _record_round_trip(home: Path, embedder) -> int:
+    from desktop.core.progress import drive
     from desktop.core.records import importer
     from desktop.core.records.patients import create_patient, open_patient
     from desktop.core.records.session import PatientSession
@@ -217,11 +219,10 @@ def _record_round_trip(home: Path, embedder) -> int:
         path = Path(folder) / "pathology.txt"
         path.write_text(RECORD, encoding="utf-8")
         try:
-            items = list(session.import_files([path]))
-            errors = [i for i in items if isinstance(i, Exception)]
-            if errors:
-                raise SelfTestError(f"record import failed: {errors[0]}")
-            if not any(isinstance(i, importer.RecordDocument) for i in items):
+            report = drive(session.import_files([path]))
+            if report.errors:
+                raise SelfTestError(f"record import failed: {report.errors[0]}")
+            if not report.documents:
                 raise SelfTestError("record import produced no document")
             facts = len(session.profile.facts)
             if not facts:

@@ -1,4 +1,7 @@
-"""The History tab: previous questions, searchable; double-click (or Enter) reopens an answer."""
+"""The History tab: previous questions, searchable; double-click (or Enter) reopens an answer.
+
+Which history is shown is the core's choice (``history.history_for``, asked by the window);
+clearing it runs on the window's records queue (it may be her vault)."""
 
 from __future__ import annotations
 
@@ -16,13 +19,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.answer.history import History, HistoryEntry, MemoryHistory, search
+from desktop.ui.jobs import Job, JobRunner
 
 
 class HistoryPane(QWidget):
     reopen = Signal(object)  # an Answer
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, queue: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.queue = queue
         self.history: History = MemoryHistory()
         self.where = QLabel()
         self.where.setWordWrap(True)
@@ -50,7 +55,6 @@ class HistoryPane(QWidget):
         self.list.itemActivated.connect(self._on_activated)
         self.open_button.clicked.connect(self.reopen_selected)
         self.clear_button.clicked.connect(self.confirm_clear)
-        self.set_history(MemoryHistory(), "Kept for this session only (no patient unlocked).")
 
     def set_history(self, history: History, where: str) -> None:
         self.history = history
@@ -78,5 +82,8 @@ class HistoryPane(QWidget):
     def confirm_clear(self) -> None:
         answer = QMessageBox.question(self, "Clear history", "Delete every entry of this history?")
         if answer == QMessageBox.StandardButton.Yes:
-            self.history.clear()
-            self.refresh()
+            self.clear()
+
+    def clear(self) -> Job:
+        """Delete every entry of this history (on the records queue)."""
+        return self.queue.start(Job(self.history.clear).success(self.refresh))

@@ -1,33 +1,33 @@
-"""The window's language model: loaded off the GUI thread, shown in the status bar, stopped on
-request, and survived when its host process dies (the crash is counted against the model and
-the user is offered another one).
+"""The window's language model: loaded off the GUI thread, shown in the status bar, and survived
+when its host process dies (the crash is counted against the model and the user is offered
+another one).
 
-No domain logic here: ``desktop.generator_choice`` picks and opens the generator; this module only
-runs it on the one worker pattern and turns its state into widgets and signals."""
+No domain logic here: the window's ``ServiceSource`` opens the model (``desktop.generator_choice``
+picks it); this module only runs that on a job and turns its state into widgets and signals.
+A model is closed on a job too, never on the GUI thread: closing waits for its host process,
+and switching models while an answer is being written must not freeze the window."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
-from desktop.core.progress import Progress
 from desktop.settings import Settings
-from desktop.ui import worker as workers
+from desktop.ui.jobs import Job, JobRunner, Lane, describe
 
 if TYPE_CHECKING:  # desktop.generator_choice pulls in the model host: imported off the GUI thread
+    from desktop.core.llm.generator import TextGenerator
     from desktop.generator_choice import GeneratorChoice
+    from desktop.services.source import ModelOpener
 
-Opener = Callable[[Settings, str], Iterator["Progress | GeneratorChoice"]]
 
-
-def _open(settings: Settings, model: str) -> Iterator[Progress | GeneratorChoice]:
-    from desktop.generator_choice import open_generator
-
-    yield Progress(0, 0, "Loading the language model")
-    yield open_generator(settings, None, model)
+def _switch(old: TextGenerator | None, opener: ModelOpener, model: str) -> GeneratorChoice:
+    """On the worker: close the model answers were written with, then open the next one."""
+    if old is not None:
+        old.close()
+    return opener(model)
 
 
 class ModelControl(QObject):
@@ -36,14 +36,14 @@ class ModelControl(QObject):
     changed = Signal(str)  # a status sentence for the user
     crashed = Signal(str)
 
-    def __init__(self, settings: Settings, parent: QWidget, opener: Opener | None = None) -> None:
+    def __init__(self, settings: Settings, parent: QWidget, opener: ModelOpener) -> None:
         super().__init__(parent)
         self.settings = settings
-        self.generator = None
+        self.generator: TextGenerator | None = None
         self.key = ""
-        self._opener = opener or _open
-        self._threads: list[QThread] = []
-        self._job: workers.GeneratorWorker | None = None
+        self._opener = opener
+        self._runner = JobRunner(self, threads=1)
+        self._lane = Lane()
         self.label = QLabel("Answers are quoted from the guidelines.")
         self.label.setAccessibleName("Answer mode")
         self.models_button = QPushButton("Models…")
@@ -52,29 +52,23 @@ class ModelControl(QObject):
 
     # ---- loading
     def load(self, model: str = "") -> None:
-        """Open the configured (or the named) model off the GUI thread."""
+        """Open the configured (or the named) model off the GUI thread; the one in use until
+        now is closed there too (answers are quoted from the guidelines meanwhile)."""
         if self.settings.answer_mode == "extractive" and not model:
             self._set(None, "", "Answers are quoted from the guidelines (extractive mode).")
             return
-        self.release()
-        job = workers.GeneratorWorker(lambda: self._opener(self.settings, model))
-        job.produced.connect(self._on_choice)
-        job.failed.connect(self._on_failed)
-        self._job = job
+        old, self.generator, self.key = self.generator, None, ""
+        opener = self._opener
+        job = Job(lambda: _switch(old, opener, model))
+        job.success(self._on_choice).failure(self._on_failed).discard(self._close_unused)
+        self._runner.start(job, self._lane)  # a model still loading is not wanted now
         self.label.setText("Loading the language model…")
-        self._threads = [t for t in self._threads if workers.running(t)]
-        self._threads.append(workers.start(job))
 
     @property
     def loading(self) -> bool:
-        return self._job is not None
+        return self._lane.busy
 
-    def _on_choice(self, choice: object) -> None:
-        from desktop.generator_choice import GeneratorChoice
-
-        if self.sender() is not self._job or not isinstance(choice, GeneratorChoice):
-            return
-        self._job = None
+    def _on_choice(self, choice: GeneratorChoice) -> None:
         if choice.generator is None:
             note = choice.note or "No language model is set up."
             self._set(None, "", f"{note} Answers are quoted from the guidelines.")
@@ -86,30 +80,31 @@ class ModelControl(QObject):
                 "their sources.",
             )
 
-    def _on_failed(self, message: str) -> None:
-        if self.sender() is not self._job:
-            return
-        self._job = None
+    def _on_failed(self, exc: Exception) -> None:
         self._set(
             None,
             "",
-            f"The language model could not be used: {message} "
+            f"The language model could not be used: {describe(exc)} "
             "Answers are quoted from the guidelines.",
         )
 
-    def _set(self, generator, key: str, text: str) -> None:
+    def _close_unused(self, choice: GeneratorChoice) -> None:
+        if choice.generator is not None:
+            self._close(choice.generator)
+
+    def _close(self, generator: TextGenerator) -> None:
+        """Close ``generator`` on the worker (at shutdown: here, the runner has stopped)."""
+        if self._runner.closed:
+            generator.close()
+        else:
+            self._runner.start(Job(generator.close))
+
+    def _set(self, generator: TextGenerator | None, key: str, text: str) -> None:
         self.generator, self.key = generator, key
         self.label.setText(text)
         self.changed.emit(text)
 
-    # ---- during and after answers
-    def stop(self) -> bool:
-        """Stop the running generation (returns whether there was a model to stop)."""
-        if self.generator is None:
-            return False
-        self.generator.cancel()
-        return True
-
+    # ---- after answers
     def check_health(self) -> None:
         """After an answer: a model host that died is released and counted as a crash."""
         generator = self.generator
@@ -122,14 +117,9 @@ class ModelControl(QObject):
             f"The language model ({generator.label}) stopped unexpectedly. Lantern keeps "
             "working and quotes the guidelines; choose Models… to try again or pick another."
         )
-        self.release()
         self._set(None, "", message)
+        self._close(generator)
         self.crashed.emit(message)
-
-    def release(self) -> None:
-        generator, self.generator = self.generator, None
-        if generator is not None:
-            generator.close()
 
     # ---- model manager
     def open_dialog(self) -> None:
@@ -146,7 +136,8 @@ class ModelControl(QObject):
         self.load(name)
 
     def shutdown(self, timeout_ms: int) -> None:
-        if self._job is not None:
-            self._job.cancel()
-        workers.stop(self._threads, timeout_ms)
-        self.release()
+        """Stop loading, close what is open (on this thread: the window is closing)."""
+        self._runner.shutdown(timeout_ms)
+        generator, self.generator = self.generator, None
+        if generator is not None:
+            generator.close()

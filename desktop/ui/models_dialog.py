@@ -1,6 +1,6 @@
 """The model manager: installed chat models and the catalogue's recommendations in one table,
 with Import file…, Import folder… (a USB stick), drag and drop of .gguf files, Verify, Use and
-Remove. Import and verify run on the one worker pattern (progress bar and Cancel); refusals
+Remove. Import and verify run as jobs (``desktop.ui.jobs``: progress bar and Cancel); refusals
 are shown in the status line, never in a box that blocks."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,7 +36,8 @@ from desktop.core.models.store import (
     ModelStoreError,
     VerifyResult,
 )
-from desktop.ui import worker as workers
+from desktop.core.progress import Progress
+from desktop.ui.jobs import CANCELLED, ERRORED, Job, JobRunner, describe
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
 
@@ -67,8 +68,9 @@ class ModelsDialog(QDialog):
         self.file_provider: Callable[[], list[str]] | None = None
         self.folder_provider: Callable[[], str] | None = None
         self.confirm: Callable[[str], bool] | None = None
-        self._job: workers.GeneratorWorker | None = None
-        self._threads: list[QThread] = []
+        self._job: Job | None = None
+        self._runner = JobRunner(self, threads=1)
+        self._error = ""  # why the running job failed
         self._imported: list[str] = []  # names of models imported by the running job
         self._notes: list[str] = []  # verify results
         self._problems: list[str] = []
@@ -211,16 +213,10 @@ class ModelsDialog(QDialog):
         if self._job is not None:
             return
         self._imported, self._notes, self._problems, self._refusal = [], [], [], refusal
-        job = workers.GeneratorWorker(factory)
-        self._job = job
-        job.progressed.connect(self._on_progress)
-        job.produced.connect(self._on_produced)
-        job.finished.connect(self._on_finished)
-        job.failed.connect(self._on_failed)
+        job = Job(factory).with_progress(self._on_item).failure(self._on_failed)
+        self._job = self._runner.start(job.after(self._on_ended))
         self.show_status(note)
         self._set_busy(True)
-        self._threads = [t for t in self._threads if workers.running(t)]
-        self._threads.append(workers.start(job))
 
     def _set_busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)
@@ -228,13 +224,14 @@ class ModelsDialog(QDialog):
         self.progress.setValue(0)
         self._update_controls()
 
-    def _on_progress(self, item: object) -> None:
-        done, total = getattr(item, "done", 0), getattr(item, "total", 0)
-        self.progress.setValue(done * 1000 // total if total else 0)
-        self.progress.setFormat(f"{getattr(item, 'message', '')} %p%")
-
-    def _on_produced(self, item: object) -> None:
-        if isinstance(item, InstalledModel):
+    def _on_item(self, item: object) -> None:
+        """The store's jobs yield progress and, as they go, each model imported, each file
+        refused and each verify result."""
+        if isinstance(item, Progress):
+            total = item.total
+            self.progress.setValue(item.done * 1000 // total if total else 0)
+            self.progress.setFormat(f"{item.message} %p%")
+        elif isinstance(item, InstalledModel):
             self._imported.append(item.name)
         elif isinstance(item, ImportProblem):
             self._problems.append(item.message)
@@ -250,17 +247,21 @@ class ModelsDialog(QDialog):
         self.show_status(text)
         self.job_done.emit()
 
-    def _on_finished(self) -> None:
-        cancelled = self._job is not None and self._job.cancelled
+    def _on_failed(self, exc: Exception) -> None:
+        self._error = describe(exc)
+
+    def _on_ended(self) -> None:
+        outcome = self._job.outcome if self._job is not None else ""
+        if outcome == ERRORED:
+            self._end(f"{self._refusal}: {self._error}.")
+            return
+        cancelled = outcome == CANCELLED
         parts = ["Cancelled: nothing was kept of the unfinished copy."] if cancelled else []
         if self._imported:
             parts.append("Imported " + ", ".join(dict.fromkeys(self._imported)) + ".")
         parts += [f"{note}." for note in self._notes]
         parts += [f"{self._refusal}: {problem}." for problem in self._problems]
         self._end(" ".join(parts) or "Nothing was imported.")
-
-    def _on_failed(self, message: str) -> None:
-        self._end(f"{self._refusal}: {message}.")
 
     def cancel(self) -> None:
         if self._job is not None:
@@ -322,9 +323,8 @@ class ModelsDialog(QDialog):
             self.import_paths(paths)
 
     def shutdown(self, timeout_ms: int = 10000) -> None:
-        if self._job is not None:
-            self._job.cancel()
-        workers.stop(self._threads, timeout_ms)
+        self._runner.shutdown(timeout_ms)
+        self._job = None
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()

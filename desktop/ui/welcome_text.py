@@ -7,13 +7,15 @@ from __future__ import annotations
 import html
 
 from desktop.core.answer.disclaimer import DISCLAIMER
+from desktop.core.records.patients import MIN_PASSPHRASE
 from desktop.settings import Settings
 
-MIN_PASSPHRASE = 8
+__all__ = ["MIN_PASSPHRASE", "about_html", "model_html", "passphrase_hint", "privacy_html"]
 
 
 def passphrase_hint(text: str) -> str:
-    """A plain-words strength hint for a passphrase being typed."""
+    """A plain-words strength hint for a passphrase being typed (the minimum is the core's
+    one policy, ``patients.MIN_PASSPHRASE``)."""
     if not text:
         return (
             f"At least {MIN_PASSPHRASE} characters. A few unrelated words are easy to remember "

@@ -65,3 +65,22 @@ def test_file_history_skips_a_damaged_line(tmp_path: Path) -> None:
     assert {e.question for e in again.entries()} == {"What is DCIS?", "What is LCIS?"}
     again.clear()
     assert not path.exists()
+
+
+def test_the_core_chooses_where_answers_are_kept(lantern_home: Path) -> None:
+    from desktop.core.answer.history import HISTORY_FILE, history_for
+
+    vault = Vault.create(lantern_home, "Ana", PassphraseWrapper("correct horse"))
+    try:
+        hers = history_for(vault, "Ana", lantern_home, keep_without_patient=True)
+        assert isinstance(hers.store, VaultHistory) and hers.store.vault is vault
+        assert hers.where == "Kept encrypted in Ana's records."
+    finally:
+        vault.close()
+    kept = history_for(None, "", lantern_home, keep_without_patient=True)
+    assert isinstance(kept.store, FileHistory)
+    assert kept.store.path == lantern_home / HISTORY_FILE and "turned history on" in kept.where
+    memory = history_for(None, "", lantern_home, keep_without_patient=False)
+    assert type(memory.store) is MemoryHistory and "session only" in memory.where
+    memory.store.add(_answer("What is DCIS?"))
+    assert not (lantern_home / HISTORY_FILE).exists()  # nothing written without a patient

@@ -15,6 +15,7 @@ from desktop.core.knowledge.pdf_import import (
     chunk_pages,
     read_pdf,
 )
+from desktop.core.progress import drive
 
 
 def make_pdf(path: Path, pages: list[list[str]], password: str | None = None) -> Path:
@@ -42,8 +43,7 @@ GUIDE = [
 
 
 def _import(store: ImportStore, path: Path) -> ImportedDocument:
-    items = list(store.import_pdf(path, "My guide", "Publisher", 2025))
-    doc = items[-1]
+    doc = drive(store.import_pdf(path, "My guide", "Publisher", 2025))
     assert isinstance(doc, ImportedDocument)
     return doc
 
@@ -80,8 +80,9 @@ def test_reimport_is_a_no_op_and_remove_works(tmp_path: Path) -> None:
     store = ImportStore(tmp_path / "home")
     pdf = make_pdf(tmp_path / "g.pdf", GUIDE)
     first = _import(store, pdf)
-    again = list(store.import_pdf(pdf, "Other title", "X", 2020))
-    assert len(again) == 1 and again[0].sha256 == first.sha256
+    steps: list[object] = []
+    again = drive(store.import_pdf(pdf, "Other title", "X", 2020), steps.append)
+    assert steps == [] and again.sha256 == first.sha256  # found at once, nothing read again
     assert [d.title for d in store.documents()] == ["My guide"]
     store.remove(first.pack_id[:14])
     assert store.documents() == []
@@ -101,7 +102,7 @@ def test_bad_files_are_refused_clearly(tmp_path: Path, kind: str) -> None:
         make_pdf(path, GUIDE, password="secret")
     store = ImportStore(tmp_path / "home")
     with pytest.raises(PdfImportError) as info:
-        list(store.import_pdf(path, "T", "S", 2025))
+        drive(store.import_pdf(path, "T", "S", 2025))
     assert "bad.pdf" in str(info.value)
     assert store.documents() == []
 
@@ -111,4 +112,4 @@ def test_image_only_pdf_says_so(tmp_path: Path) -> None:
     pages, count = read_pdf(path)
     assert count == 1 and not pages[0].strip()
     with pytest.raises(PdfImportError, match="no text layer"):
-        list(ImportStore(tmp_path / "h").import_pdf(path, "T", "S", 2025))
+        drive(ImportStore(tmp_path / "h").import_pdf(path, "T", "S", 2025))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from desktop.core.answer.personal import PersonalContext
+from desktop.core.progress import drive
 from desktop.core.records.extract import Evidence
 from desktop.core.records.keys import PassphraseWrapper
 from desktop.core.records.profile import DocumentLabel, Profile, ProfileFact
@@ -37,8 +38,7 @@ def her2_low_patient(services, lantern_home: Path, tmp_path: Path) -> PatientSes
     session = PatientSession(vault, services.embedder.embed, services.embedder.identity)
     path = tmp_path / "pathology.txt"
     path.write_text(PATHOLOGY)
-    items = list(session.import_files([path]))
-    assert not [i for i in items if isinstance(i, Exception)]
+    assert not drive(session.import_files([path])).errors
     yield session
     session.lock()
 

@@ -133,3 +133,36 @@ def test_render_html_without_profile_or_questions() -> None:
 def test_visit_date_text() -> None:
     assert visit_date_text(DAY) == "3 March 2025"
     assert visit_date_text(date(2024, 12, 25)) == "25 December 2024"
+
+
+def test_her_list_is_kept_in_her_vault_and_gathered_questions_join_it(
+    lantern_home: Path,
+) -> None:
+    from desktop.core.answer.visit_prep import (
+        VAULT_BLOB,
+        list_after_unlock,
+        store_list,
+        stored_list,
+    )
+    from desktop.core.records.keys import PassphraseWrapper
+    from desktop.core.records.vault import Vault
+
+    vault = Vault.create(lantern_home, "Ana", PassphraseWrapper("correct horse"))
+    try:
+        assert stored_list(vault) is None  # she has none yet
+        gathered = make("What is my HER2 status?")
+        shown, store = list_after_unlock(None, gathered)
+        assert shown.texts() == gathered.texts() and store  # the gathered ones become hers
+        assert shown is not gathered
+        store_list(vault, shown.to_json())
+        assert vault.ids("visit/") == [VAULT_BLOB]
+        hers = stored_list(vault)
+        assert hers is not None and hers.texts() == ["What is my HER2 status?"]
+        shown, store = list_after_unlock(hers, make("Something else?"))
+        assert shown.texts() == ["What is my HER2 status?"] and not store  # hers wins
+        assert list_after_unlock(None, VisitList())[1] is False  # nothing to store
+        vault.put(VAULT_BLOB, b"not json")
+        with pytest.raises(ValueError, match="not valid JSON"):
+            stored_list(vault)
+    finally:
+        vault.close()

@@ -49,6 +49,7 @@ def export_visit_list(out: Path, patient: str) -> None:
     """The window's visit pane with her profile summary, exported to PDF."""
     from PySide6.QtWidgets import QApplication
 
+    from desktop.core.progress import drive
     from desktop.core.records.access import wrapper_for
     from desktop.core.records.session import PatientSession
     from desktop.settings import load_settings
@@ -58,13 +59,11 @@ def export_visit_list(out: Path, patient: str) -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     home = load_settings().home
     embedder = HashEmbedder()  # the profile summary needs no search
-    session = None
-    for item in PatientSession.open(
-        home, patient, wrapper_for(home, patient), embedder.embed, embedder.identity
-    ):
-        if isinstance(item, PatientSession):
-            session = item
-    assert session is not None
+    session = drive(
+        PatientSession.open(
+            home, patient, wrapper_for(home, patient), embedder.embed, embedder.identity
+        )
+    )
     pane = VisitPrepPane()
     pane.set_profile_summary(session.profile.summary())
     pane.add_questions(["What does my HER2 result mean for treatment?"], "audit")
@@ -79,11 +78,13 @@ def idle_window(seconds: float) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from desktop.services.source import standard
     from desktop.settings import load_settings
     from desktop.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = MainWindow(load_settings())
+    settings = load_settings()
+    window = MainWindow(settings, standard(settings))
     window.show()
     window.start()
     QTimer.singleShot(int(seconds * 1000), app.quit)

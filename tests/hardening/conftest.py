@@ -100,11 +100,13 @@ def mini_services(tmp_path_factory: pytest.TempPathFactory, mini_guidelines: Pat
 @pytest.fixture
 def mini_window(qtbot, mini_services, monkeypatch):
     """The real main window over the mini services; records unlock with the passphrase 'pw'."""
+    from desktop.services.source import ready
     from desktop.settings import load_settings
     from desktop.ui.main_window import MainWindow
 
-    monkeypatch.setattr("desktop.core.records.access.usable_keyring", lambda: None)
-    win = MainWindow(load_settings(), services_factory=lambda: iter([mini_services]))
+    monkeypatch.setattr("desktop.core.records.keys.usable_keyring", lambda: None)
+    settings = load_settings()
+    win = MainWindow(settings, ready(settings, mini_services))
     qtbot.addWidget(win)
     win.show()
     with qtbot.waitSignal(win.services_ready, timeout=60000):

@@ -29,6 +29,7 @@ from desktop.core.knowledge.chunking import section_units  # noqa: E402
 from desktop.core.knowledge.index import QUOTABLE, GuidelineIndex  # noqa: E402
 from desktop.core.knowledge.pdf_import import ImportStore  # noqa: E402
 from desktop.core.models.store import ModelStore  # noqa: E402
+from desktop.core.progress import drive  # noqa: E402
 from desktop.core.records import importer, profile  # noqa: E402
 from desktop.core.records.keys import PassphraseWrapper  # noqa: E402
 from desktop.core.records.session import PatientSession  # noqa: E402
@@ -114,11 +115,7 @@ def check_records(ctx: Ctx, problems: list[str], facts: dict) -> PatientSession 
 
 
 def _reimport(ctx: Ctx, session: PatientSession, problems: list[str], facts: dict) -> None:
-    errors = [
-        str(i)
-        for i in session.import_files(ctx.record_files)
-        if isinstance(i, importer.RecordImportError)
-    ]
+    errors = [str(e) for e in drive(session.import_files(ctx.record_files)).errors]
     if errors:
         problems.append(f"re-import failed: {errors}")
     docs = session.documents

@@ -33,7 +33,7 @@ from desktop.core.knowledge.index import GuidelineIndex  # noqa: E402
 from desktop.core.knowledge.pdf_import import ImportedDocument  # noqa: E402
 from desktop.core.knowledge.retrieve import Retriever  # noqa: E402
 from desktop.core.models.store import ModelStore  # noqa: E402
-from desktop.core.records import importer  # noqa: E402
+from desktop.core.progress import drive  # noqa: E402
 from desktop.core.records.keys import PassphraseWrapper  # noqa: E402
 from desktop.core.records.session import PatientSession  # noqa: E402
 from desktop.core.records.vault import Vault, destroy, patient_ids  # noqa: E402
@@ -118,17 +118,16 @@ def _session(ctx: Ctx, embedder) -> PatientSession:
         session = PatientSession(vault, embedder.embed, embedder.identity)
         _drain(session.refresh())
         return session
-    for item in PatientSession.open(ctx.home, ids[0], wrapper, embedder.embed, embedder.identity):
-        if isinstance(item, PatientSession):
-            return item
-    raise RuntimeError("no session")
+    return drive(
+        PatientSession.open(ctx.home, ids[0], wrapper, embedder.embed, embedder.identity)
+    )
 
 
 def op_record_import(ctx: Ctx) -> None:
     session = _session(ctx, make_embedder())
-    for item in session.import_files(ctx.record_files):
-        if isinstance(item, importer.RecordImportError):
-            raise item
+    report = drive(session.import_files(ctx.record_files))
+    if report.errors:
+        raise report.errors[0]
     session.lock()
 
 
@@ -172,8 +171,7 @@ def _services(ctx: Ctx, op: str) -> Services:
 
 
 def _import_guide(services: Services, ctx: Ctx) -> ImportedDocument:
-    items = list(services.import_guideline(ctx.work / "guide.pdf", GUIDE_TITLE, "Test", 2025))
-    doc = items[-1]
+    doc = drive(services.import_guideline(ctx.work / "guide.pdf", GUIDE_TITLE, "Test", 2025))
     assert isinstance(doc, ImportedDocument)
     return doc
 

@@ -126,11 +126,13 @@ def test_language_model_path(
 @pytest.mark.parametrize("kind", KINDS)
 def test_window_embedding_model(qtbot, kind: str, embedding_model: Path, tmp_path: Path,
                                 monkeypatch) -> None:
+    from desktop.services.source import standard
     from desktop.settings import load_settings
     from desktop.ui.main_window import MainWindow
 
     monkeypatch.setenv("LANTERN_EMBEDDING_MODEL", str(broken_copy(embedding_model, tmp_path, kind)))
-    win = MainWindow(load_settings())
+    settings = load_settings()
+    win = MainWindow(settings, standard(settings))
     qtbot.addWidget(win)
     win.show()
     try:
@@ -138,7 +140,7 @@ def test_window_embedding_model(qtbot, kind: str, embedding_model: Path, tmp_pat
             win.start()
         assert EXPECTED[kind] in blocker.args[0]
         assert "could not start its answer engine" in win.answer_view.toPlainText()
-        assert not win.ask_button.isEnabled()
+        assert not win.ask_pane.ask_button.isEnabled()
     finally:
         win.shutdown()
 
@@ -146,13 +148,13 @@ def test_window_embedding_model(qtbot, kind: str, embedding_model: Path, tmp_pat
 @pytest.mark.parametrize("kind", KINDS)
 def test_window_language_model(qtbot, kind: str, mini_services, chat_model: Path, tmp_path: Path,
                                monkeypatch) -> None:
+    from desktop.services.source import ready
     from desktop.settings import load_settings
     from desktop.ui.main_window import MainWindow
-    from desktop.ui.model_control import _open
 
     monkeypatch.setenv("LANTERN_MODEL", str(broken_copy(chat_model, tmp_path, kind)))
-    win = MainWindow(load_settings(), services_factory=lambda: iter([mini_services]),
-                     model_opener=_open)
+    settings = load_settings()  # the model is opened as these settings say
+    win = MainWindow(settings, ready(settings, mini_services))
     qtbot.addWidget(win)
     try:
         with qtbot.waitSignal(win.model.changed, timeout=30000) as changed:

@@ -136,6 +136,7 @@ def test_the_app_starts_and_answers_past_every_bad_pack(
 ) -> None:
     """All the bad packs side by side with a good one: the window starts, says there are
     pack problems, and answers from the good pack."""
+    from desktop.services.source import standard
     from desktop.ui.main_window import MainWindow
 
     flat = tmp_path / "flat"  # one folder holding every pack
@@ -148,7 +149,8 @@ def test_the_app_starts_and_answers_past_every_bad_pack(
         shutil.copytree(pack, flat / pack.name)
     monkeypatch.setenv("LANTERN_GUIDELINES_DIR", str(flat))
     before = folder_state(flat)
-    win = MainWindow(load_settings())
+    settings = load_settings()
+    win = MainWindow(settings, standard(settings))
     qtbot.addWidget(win)
     win.show()
     try:

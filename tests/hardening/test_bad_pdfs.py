@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from desktop.core.knowledge.pdf_import import ImportedDocument, PdfImportError, read_pdf
-from desktop.core.records.importer import RecordDocument, RecordImportError
+from desktop.core.progress import drive
+from desktop.core.records.importer import RecordImportError
 from desktop.core.records.keys import PassphraseWrapper
 from desktop.core.records.session import PatientSession
 from desktop.core.records.vault import Vault
@@ -68,11 +69,10 @@ def test_record_import(session: PatientSession, lantern_home: Path, tmp_path: Pa
     path = pdfs.write(tmp_path / "in", kind)
     _read_in_bounded_time(path)
     before = folder_state(lantern_home)
-    items = list(session.import_files([path]))
-    errors = [i for i in items if isinstance(i, RecordImportError)]
-    docs = [i for i in items if isinstance(i, RecordDocument)]
+    report = drive(session.import_files([path]))
+    errors, docs = report.errors, report.documents
     if kind in REFUSED:
-        assert len(errors) == 1 and not docs
+        assert len(errors) == 1 and isinstance(errors[0], RecordImportError) and not docs
         message = str(errors[0])
         assert path.name in message and REFUSED[kind] in message and "\n" not in message
         assert folder_state(lantern_home) == before, "a refused file changed the data folder"
@@ -84,8 +84,8 @@ def test_record_import(session: PatientSession, lantern_home: Path, tmp_path: Pa
         assert not any("JS-RAN" in t for t in texts)  # a script is never text, never run
     good = tmp_path / "note.txt"
     good.write_text("Clinic note 2024-05-02\nHER2 IHC 1+\n")
-    after = list(session.import_files([good]))
-    assert not [i for i in after if isinstance(i, Exception)]
+    after = drive(session.import_files([good]))
+    assert not after.errors and len(after.documents) == 1
     assert session.profile.by_field("her2_ihc")  # the next import works
 
 
@@ -97,12 +97,11 @@ def test_guideline_import(mini_services, tmp_path: Path, kind: str) -> None:
     before = folder_state(home)
     if kind in REFUSED:
         with pytest.raises(PdfImportError) as info:
-            list(mini_services.import_guideline(path, "Guide", "Test", 2025))
+            drive(mini_services.import_guideline(path, "Guide", "Test", 2025))
         assert path.name in str(info.value) and REFUSED[kind] in str(info.value)
         assert folder_state(home) == before, "a refused file changed the data folder"
     else:
-        items = list(mini_services.import_guideline(path, "Guide", "Test", 2025))
-        doc = items[-1]
+        doc = drive(mini_services.import_guideline(path, "Guide", "Test", 2025))
         assert isinstance(doc, ImportedDocument)
         assert sorted({c.page for c in doc.chunks}) == READ[kind]
         assert not any("JS-RAN" in c.text for c in doc.chunks)
@@ -136,7 +135,7 @@ def test_a_thousand_page_guideline_imports_and_is_searchable(mini_services, tmp_
     path = tmp_path / "long.pdf"
     path.write_bytes(pdfs.thousand_pages())
     t0 = time.perf_counter()
-    doc = list(mini_services.import_guideline(path, "Long guide", "Test", 2025))[-1]
+    doc = drive(mini_services.import_guideline(path, "Long guide", "Test", 2025))
     elapsed = time.perf_counter() - t0
     print(f"\n1,000-page guideline import and indexing: {elapsed:.1f} s")
     assert isinstance(doc, ImportedDocument) and doc.pages == 1000
@@ -159,7 +158,7 @@ def test_a_rare_word_on_one_page_of_an_imported_guideline_is_found(mini_services
              enumerate(words)]
     path = tmp_path / "protocols.pdf"
     path.write_bytes(pdfs.pages_pdf(texts))
-    doc = list(mini_services.import_guideline(path, "Protocols", "Test", 2026))[-1]
+    doc = drive(mini_services.import_guideline(path, "Protocols", "Test", 2026))
     try:
         question = f"What is the {words[41]} protocol?"
         top = mini_services.retriever.search(question, limit=5).hits[0]
@@ -226,7 +225,7 @@ def test_window_records_import_of_every_bad_pdf(qtbot, mini_window, tmp_path: Pa
     window.records.failed.connect(failures.append)
     with qtbot.waitSignal(window.records.profile_shown, timeout=60000):
         window.records.import_files(paths)
-    assert window.records.documents.count() == len(READ)
+    assert window.records.documents.list.count() == len(READ)
     assert len(failures) == 1  # one message listing each refused file
     for kind, fragment in REFUSED.items():  # each refused file in its own clause
         assert any(c.startswith(f"{kind}.pdf ") and fragment in c for c in failures[0].split("; "))
@@ -244,7 +243,7 @@ def test_window_guideline_import_of_a_bad_pdf(qtbot, mini_window, tmp_path: Path
         with qtbot.waitSignal(window.failed, timeout=30000) as blocker:
             window.import_guideline(str(path), "T", "S", 2025)
         assert REFUSED[kind] in blocker.args[0]
-        qtbot.waitUntil(lambda: window._job is None, timeout=10000)
+        qtbot.waitUntil(lambda: not window.importing, timeout=10000)
         assert "could not be imported" in window.answer_view.toPlainText()
     assert folder_state(home) == before
     with qtbot.waitSignal(window.answer_ready, timeout=30000):

@@ -86,10 +86,12 @@ def test_bad_environment_variable(variable: str, monkeypatch, capsys) -> None:
 
 def test_window_shows_a_settings_problem(qtbot, lantern_home: Path) -> None:
     """The window names the problem and the file, and says it runs with the defaults."""
+    from desktop.services.source import standard
     from desktop.settings import Settings
     from desktop.ui.main_window import MainWindow
 
-    window = MainWindow(Settings(home=lantern_home))
+    settings = Settings(home=lantern_home)
+    window = MainWindow(settings, standard(settings))
     qtbot.addWidget(window)
     window.show_settings_problem("settings.toml is not valid TOML: Expected '=' (line 1)")
     shown = window.answer_view.toPlainText()

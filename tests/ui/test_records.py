@@ -10,9 +10,9 @@ import pytest
 
 from desktop.core.records.extract import Evidence
 from desktop.core.records.profile import Profile, ProfileFact
-from desktop.settings import load_settings
 from desktop.ui.lab_chart import LabChart
 from desktop.ui.main_window import MainWindow
+from tests.ui.steps import locked, new_patient, queue_done
 
 PASSPHRASE = "correct horse battery"
 PATHOLOGY = (
@@ -23,17 +23,15 @@ PATHOLOGY = (
 
 
 @pytest.fixture
-def window(qtbot, services, monkeypatch):
+def window(qtbot, services, monkeypatch, make_window):
     # passphrase vaults whatever keyring the machine has, so a wrong passphrase can be tested
-    monkeypatch.setattr("desktop.core.records.access.usable_keyring", lambda: None)
-    win = MainWindow(load_settings(), services_factory=lambda: iter([services]))
-    qtbot.addWidget(win)
+    monkeypatch.setattr("desktop.core.records.keys.usable_keyring", lambda: None)
+    win = make_window(services=services)
     win.show()
     with qtbot.waitSignal(win.services_ready, timeout=30000):
         win.start()
     win.records.passphrase_provider = lambda prompt: PASSPHRASE
-    yield win
-    win.shutdown()
+    return win
 
 
 def _import(qtbot, win: MainWindow, *paths: Path) -> list[object]:
@@ -55,43 +53,46 @@ def test_import_with_progress_and_a_bad_file_reported(qtbot, window, tmp_path: P
     pathology.write_text(PATHOLOGY)
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7 this is not really a pdf")
-    window.records.create_patient_named("Test Patient")
-    assert window.records.session is not None
+    assert new_patient(qtbot, window) is not None
     failures: list[str] = []
     window.records.failed.connect(failures.append)
     progress = _import(qtbot, window, broken, pathology)
     assert progress, "no progress was shown"
-    assert window.records.documents.count() == 1
+    assert window.records.documents.list.count() == 1
     assert failures and "broken.pdf" in failures[0]
     assert "Not imported" in window.records.state.text()
-    assert window.records.facts.topLevelItemCount() >= 4
-    assert not window.records.cancel_button.isVisible()
+    assert window.records.facts.tree.topLevelItemCount() >= 4
+    assert not window.records.busy.cancel_button.isVisible()
 
 
 def test_evidence_edit_and_lock_unlock(qtbot, window, tmp_path: Path) -> None:
     pathology = tmp_path / "pathology.txt"
     pathology.write_text(PATHOLOGY)
-    window.records.create_patient_named("Test Patient")
+    new_patient(qtbot, window)
     _import(qtbot, window, pathology)
     ihc = _fact_row(window, "her2_ihc")
     assert window.records.select_fact(ihc.id)
-    assert "HER2 by IHC: 1+" in window.records.evidence.toPlainText()
-    page = window.records.evidence.document()
+    evidence = window.records.facts.evidence
+    assert "HER2 by IHC: 1+" in evidence.toPlainText()
+    page = evidence.document()
     span = PATHOLOGY[ihc.evidence.start : ihc.evidence.end]
     found = page.find(span)
     assert not found.isNull()
     assert found.charFormat().background().color().name() == "#ffe066"  # the span is marked
     before = page.find("Ki-67")
     assert before.charFormat().background().color().name() != "#ffe066"  # the rest is not
-    window.records.edit_fact(ihc.id, "correct", "2+")
+    with qtbot.waitSignal(window.records.profile_changed, timeout=10000):
+        window.records.edit_fact(ihc.id, "correct", "2+")
     assert _fact_row(window, "her2_ihc").value == "2+"
 
-    patient = window.records.session.patient_id  # type: ignore[union-attr]
-    window.records.lock()
+    session = window.records.session
+    patient = session.patient_id  # type: ignore[union-attr]
+    window.records.lock()  # her records leave the window at once
     assert window.records.session is None
-    assert window.records.facts.topLevelItemCount() == 0
-    assert window.records.documents.count() == 0
-    assert not window.records.import_button.isEnabled()
+    assert window.records.facts.tree.topLevelItemCount() == 0
+    assert window.records.documents.list.count() == 0
+    assert not window.records.documents.import_button.isEnabled()
+    qtbot.waitUntil(lambda: session.locked, timeout=10000)  # and her vault closes
 
     window.records.passphrase_provider = lambda prompt: "wrong passphrase"
     with qtbot.waitSignal(window.records.failed, timeout=60000):
@@ -108,33 +109,35 @@ def test_evidence_edit_and_lock_unlock(qtbot, window, tmp_path: Path) -> None:
 def test_delete_patient_destroys_her_vault(qtbot, window, lantern_home: Path) -> None:
     from desktop.core.records.vault import patient_ids
 
-    window.records.create_patient_named("Test Patient")
-    pid = window.records.session.patient_id  # type: ignore[union-attr]
-    assert window.records.patient.count() == 1
+    pid = new_patient(qtbot, window).patient_id
+    bar = window.records.bar
+    assert bar.patient.count() == 1
     window.records.delete_patient(pid)
     assert window.records.session is None
+    queue_done(qtbot, window)
     assert pid not in patient_ids(lantern_home)
-    assert window.records.patient.count() == 0
-    assert not window.records.unlock_button.isEnabled()
+    assert bar.patient.count() == 0
+    assert not bar.unlock_button.isEnabled()
+    assert "destroyed" in window.records.state.text()
 
 
 def test_idle_lock(qtbot, window, tmp_path: Path) -> None:
-    window.records.create_patient_named("Test Patient")
-    session = window.records.session
+    session = new_patient(qtbot, window)
     assert session is not None
     session.lock_after_seconds = 0
     with qtbot.waitSignal(window.records.session_changed, timeout=5000) as blocker:
         window.records.check_idle()
     assert blocker.args == [None]
-    assert session.locked and "idle" in window.records.state.text()
+    assert "idle" in window.records.state.text()
+    qtbot.waitUntil(lambda: session.locked, timeout=10000)
 
 
 def test_personalised_answer_in_the_ask_tab(qtbot, window, tmp_path: Path) -> None:
     pathology = tmp_path / "pathology.txt"
     pathology.write_text(PATHOLOGY)
-    window.records.create_patient_named("Test Patient")
+    new_patient(qtbot, window)
     _import(qtbot, window, pathology)
-    assert "personalised" in window.patient_label.text()
+    assert "personalised" in window.ask_pane.patient_label.text()
     with qtbot.waitSignal(window.answer_ready, timeout=30000) as blocker:
         window.ask("What does HER2-low mean for me?")
     answer = blocker.args[0]
@@ -176,7 +179,7 @@ def test_lab_chart_draws_trend_range_and_dose_change(qtbot) -> None:
 
 
 def test_history_is_kept_per_patient_and_reopens(qtbot, window, tmp_path: Path) -> None:
-    window.records.create_patient_named("Test Patient")
+    new_patient(qtbot, window)
     with qtbot.waitSignal(window.answer_ready, timeout=30000):
         window.ask("What is a sentinel lymph node biopsy?")
     assert "encrypted" in window.history.where.text()
@@ -201,15 +204,16 @@ def test_history_is_kept_per_patient_and_reopens(qtbot, window, tmp_path: Path) 
 def test_find_and_escape(qtbot, window) -> None:
     with qtbot.waitSignal(window.answer_ready, timeout=30000):
         window.ask("What is a sentinel lymph node biopsy?")
+    pane = window.ask_pane
     qtbot.keySequence(window, "Ctrl+F")
-    assert window.find_bar.isVisible()
-    window.find_bar.setText("lymph")
-    assert window.find_next()
+    assert pane.find_bar.isVisible()
+    pane.find_bar.setText("lymph")
+    assert pane.find_next()
     assert window.answer_view.textCursor().selectedText().lower() == "lymph"
-    window.find_bar.setText("zzzz-not-there")
-    assert not window.find_next()
+    pane.find_bar.setText("zzzz-not-there")
+    assert not pane.find_next()
     window.stop()
-    assert not window.find_bar.isVisible()
+    assert not pane.find_bar.isVisible()
 
 
 def test_visit_questions_gathered_kept_with_her_records_and_exported(
@@ -219,12 +223,12 @@ def test_visit_questions_gathered_kept_with_her_records_and_exported(
 
     pathology = tmp_path / "pathology.txt"
     pathology.write_text(PATHOLOGY)
-    window.records.create_patient_named("Test Patient")
+    new_patient(qtbot, window)
     _import(qtbot, window, pathology)
     with qtbot.waitSignal(window.answer_ready, timeout=30000) as blocker:
         window.ask("What does HER2-low mean for me?")
     wanted = blocker.args[0].questions_for_care_team
-    assert wanted and window.add_to_visit.isEnabled()
+    assert wanted and window.ask_pane.add_to_visit.isEnabled()
     assert window.add_questions_to_visit() == len(wanted)
     assert window.add_questions_to_visit() == 0  # no duplicates
     assert window.visit.model.texts() == wanted
@@ -245,26 +249,24 @@ def test_visit_questions_gathered_kept_with_her_records_and_exported(
     assert " ".join(wanted[0].split()[:4]) in " ".join(text.split())
 
 
-def test_window_size_and_splitters_are_remembered(qtbot, services, lantern_home) -> None:
-    first = MainWindow(load_settings(), services_factory=lambda: iter([services]))
-    qtbot.addWidget(first)
+def test_window_size_and_splitters_are_remembered(
+    qtbot, services, lantern_home, make_window
+) -> None:
+    first = make_window(services=services)
     first.show()
     first.resize(700, 500)  # within the offscreen screen (restoreGeometry clamps to it)
-    first.splitter.setSizes([300, 700])
-    wanted = first.splitter.sizes()
+    first.ask_pane.splitter.setSizes([300, 700])
+    wanted = first.ask_pane.splitter.sizes()
     first.close()
     stored = (lantern_home / "window.ini").read_bytes()
     assert b"Test Patient" not in stored and b"HER2" not in stored
-    second = MainWindow(load_settings(), services_factory=lambda: iter([services]))
-    qtbot.addWidget(second)
+    second = make_window(services=services)
     second.show()
     assert (second.width(), second.height()) == (700, 500)
-    assert second.splitter.sizes() == wanted
+    assert second.ask_pane.splitter.sizes() == wanted
     second.shutdown()
     (lantern_home / "window.ini").write_bytes(b"[General]\ngeometry=@ByteArray(garbage)\n")
-    third = MainWindow(load_settings(), services_factory=lambda: iter([services]))
-    qtbot.addWidget(third)  # a damaged file is ignored
-    third.shutdown()
+    make_window(services=services)  # a damaged file is ignored
 
 
 def test_every_control_has_an_accessible_name(window) -> None:
@@ -314,35 +316,33 @@ def test_every_control_has_an_accessible_name(window) -> None:
     assert not unnamed, unnamed
 
 
-def test_text_size_can_be_changed_and_is_remembered(qtbot, services, lantern_home) -> None:
-    first = MainWindow(load_settings(), services_factory=lambda: iter([services]))
-    qtbot.addWidget(first)
+def test_text_size_can_be_changed_and_is_remembered(
+    qtbot, services, lantern_home, make_window
+) -> None:
+    first = make_window(services=services)
     start = first.answer_view.font().pointSize()
     first.larger_action.trigger()
     first.larger_action.trigger()
     assert first.answer_view.font().pointSize() == start + 2
     first.close()
-    second = MainWindow(load_settings(), services_factory=lambda: iter([services]))
-    qtbot.addWidget(second)
+    second = make_window(services=services)
     assert second.answer_view.font().pointSize() == start + 2
     second.smaller_action.trigger()
-    assert second.question.font().pointSize() == start + 1
-    second.shutdown()
+    assert second.ask_pane.question.font().pointSize() == start + 1
 
 
 def test_an_answer_arriving_after_lock_is_not_stored_in_the_clear(
-    qtbot, services, monkeypatch, lantern_home, tmp_path: Path
+    qtbot, services, monkeypatch, lantern_home, tmp_path: Path, make_window
 ) -> None:
     monkeypatch.setenv("LANTERN_KEEP_HISTORY_WITHOUT_PATIENT", "true")
-    monkeypatch.setattr("desktop.core.records.access.usable_keyring", lambda: None)
-    win = MainWindow(load_settings(), services_factory=lambda: iter([services]))
-    qtbot.addWidget(win)
+    monkeypatch.setattr("desktop.core.records.keys.usable_keyring", lambda: None)
+    win = make_window(services=services)
     with qtbot.waitSignal(win.services_ready, timeout=30000):
         win.start()
     win.records.passphrase_provider = lambda prompt: PASSPHRASE
     pathology = tmp_path / "pathology.txt"
     pathology.write_text(PATHOLOGY)
-    win.records.create_patient_named("Test Patient")
+    new_patient(qtbot, win)
     _import(qtbot, win, pathology)
     with qtbot.waitSignal(win.answer_ready, timeout=30000) as blocker:
         win.ask("What does HER2-low mean for me?")
@@ -351,4 +351,117 @@ def test_an_answer_arriving_after_lock_is_not_stored_in_the_clear(
     assert "not saved" in win.statusBar().currentMessage()
     plain = lantern_home / "history.jsonl"
     assert not plain.exists() or "HER2" not in plain.read_text()
-    win.shutdown()
+
+
+# -- one writer for her vault: the window never waits for it -----------------------------------
+def test_edits_during_an_import_do_not_block_the_window(
+    qtbot, window, tmp_path: Path, monkeypatch
+) -> None:
+    """An import holds her session while it reads; Confirm, Delete, Lock and an answer's
+    history entry made meanwhile wait their turn on the records queue, not in the window."""
+    import threading
+    import time
+
+    from desktop.core.records import session as session_module
+
+    pathology = tmp_path / "pathology.txt"
+    pathology.write_text(PATHOLOGY)
+    new_patient(qtbot, window)
+    _import(qtbot, window, pathology)
+    grade = _fact_row(window, "grade")
+    assert window.records.select_fact(grade.id)
+    reading, release = threading.Event(), threading.Event()
+    real_embed = session_module.embed_document
+
+    def slow_embed(*args, **kwargs):  # a long document being embedded
+        reading.set()
+        release.wait(20)
+        return real_embed(*args, **kwargs)
+
+    monkeypatch.setattr(session_module, "embed_document", slow_embed)
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Clinic letter 2024-10-01\nStarted ribociclib 600 mg daily.\n")
+    threading.Timer(8, release.set).start()  # never hang the suite, whatever happens
+    window.records.import_files([letter])
+    assert reading.wait(20), "the import did not start"
+    facts = window.records.facts
+    assert facts.confirm_button.isEnabled()  # the controls stay usable during the import
+    started = time.perf_counter()
+    facts.confirm_button.click()
+    window.records.edit_fact(grade.id, "correct", "3")
+    with qtbot.waitSignal(window.answer_ready, timeout=30000):
+        window.ask("What is a sentinel lymph node biopsy?")  # shown now; filed after
+    assert not window.ask_pane.stop_button.isVisible()  # the answer is shown already
+    blocked = time.perf_counter() - started
+    assert not release.is_set() and blocked < 5, f"the window waited {blocked:.1f} s"
+    release.set()
+    qtbot.waitUntil(lambda: not window.records.busy.busy, timeout=60000)
+    queue_done(qtbot, window)
+    assert window.records.documents.list.count() == 2
+    fixed = _fact_row(window, "grade")
+    assert fixed.value == "3" and fixed.source == "corrected"  # made in order, after it
+    assert window.history.list.count() == 1
+
+
+def test_lock_during_an_import_returns_at_once(
+    qtbot, window, tmp_path: Path, monkeypatch
+) -> None:
+    import threading
+    import time
+
+    from desktop.core.records import session as session_module
+
+    session = new_patient(qtbot, window)
+    reading, release = threading.Event(), threading.Event()
+    real_embed = session_module.embed_document
+
+    def slow_embed(*args, **kwargs):
+        reading.set()
+        release.wait(20)
+        return real_embed(*args, **kwargs)
+
+    monkeypatch.setattr(session_module, "embed_document", slow_embed)
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Clinic letter 2024-10-01\nHER2 IHC 1+\n")
+    threading.Timer(8, release.set).start()
+    window.records.import_files([letter])
+    assert reading.wait(20)
+    started = time.perf_counter()
+    window.records.lock()
+    assert time.perf_counter() - started < 1 and not release.is_set()
+    assert window.records.session is None and window.records.documents.list.count() == 0
+    release.set()
+    qtbot.waitUntil(lambda: session.locked, timeout=30000)  # closed once the import let go
+    queue_done(qtbot, window)
+    assert "Unlocked" not in window.records.state.text()  # the import's end shows nothing
+
+
+def test_new_patient_refuses_a_short_passphrase_in_the_core_s_words(
+    qtbot, window, lantern_home: Path
+) -> None:
+    from desktop.core.records.patients import MIN_PASSPHRASE, passphrase_problem
+    from desktop.core.records.vault import patient_ids
+
+    window.records.passphrase_provider = lambda prompt: "abc"
+    with qtbot.waitSignal(window.records.failed, timeout=5000) as refused:
+        window.records.create_patient_named("Short Passphrase")
+    core_words = passphrase_problem("abc")
+    assert core_words == f"a passphrase needs at least {MIN_PASSPHRASE} characters"
+    assert refused.args[0] == f"{core_words}; nothing was created"
+    assert core_words in window.records.state.text()
+    queue_done(qtbot, window)
+    assert patient_ids(lantern_home) == [] and window.records.session is None
+
+
+def test_an_unlock_passphrase_comes_from_the_environment_first(
+    qtbot, window, monkeypatch
+) -> None:
+    session = new_patient(qtbot, window)
+    patient = session.patient_id
+    locked(qtbot, window)
+    asked: list[str] = []
+    window.records.passphrase_provider = lambda prompt: asked.append(prompt)  # never answers
+    monkeypatch.setenv("LANTERN_VAULT_PASSPHRASE", PASSPHRASE)
+    with qtbot.waitSignal(window.records.session_changed, timeout=60000):
+        window.records.unlock(patient)
+    assert asked == [] and window.records.session is not None

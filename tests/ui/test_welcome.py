@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from desktop.core.records.keys import KeyringWrapper, PassphraseWrapper, VaultKeyError
+from desktop.core.records.patients import passphrase_problem
 from desktop.core.records.vault import Vault, patient_ids
 from desktop.settings import Settings, SettingsError, load_settings, save_settings
 from desktop.ui import main_window
@@ -44,12 +45,10 @@ def no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def window(qtbot):
-    win = MainWindow(load_settings())
-    qtbot.addWidget(win)
+def window(make_window):
+    win = make_window()  # not started: nothing here needs the services
     win.show()
-    yield win
-    win.shutdown()
+    return win
 
 
 def _words(dialog: WelcomeDialog) -> str:
@@ -80,7 +79,9 @@ def test_launch_shows_it_on_the_first_start_only(qtbot, monkeypatch, lantern_hom
     assert shown == [1, 0]
 
 
-def test_first_run_then_not_again_and_the_flag_persists(qtbot, window, lantern_home) -> None:
+def test_first_run_then_not_again_and_the_flag_persists(
+    qtbot, window, lantern_home, make_window
+) -> None:
     dialog = window.show_welcome(first_run=True)
     assert dialog is not None and dialog.isVisible()
     assert dialog.parent() is window and not dialog.isModal()
@@ -91,10 +92,8 @@ def test_first_run_then_not_again_and_the_flag_persists(qtbot, window, lantern_h
     assert not dialog.isVisible()
     assert "welcome_seen = true" in (lantern_home / "settings.toml").read_text()
     assert load_settings().welcome_seen
-    second = MainWindow(load_settings())
-    qtbot.addWidget(second)
+    second = make_window()
     assert second.show_welcome(first_run=True) is None
-    second.shutdown()
 
 
 def test_quitting_with_it_open_counts_as_seen(qtbot, window) -> None:
@@ -174,7 +173,7 @@ def test_passphrase_vault_reopens_with_that_passphrase(qtbot, window, lantern_ho
     vault.close()
     with pytest.raises(VaultKeyError):
         Vault.open(lantern_home, pid, PassphraseWrapper(PASSPHRASE + "x"))
-    assert window.records.patient.findData(pid) >= 0  # the Records tab lists her at once
+    assert window.records.bar.patient.findData(pid) >= 0  # the Records tab lists her at once
     assert not dialog.passphrase.text() and not dialog.again.text()
     dialog.go_back()  # going back does not make a second vault
     dialog.go_next()
@@ -195,11 +194,14 @@ def test_mismatched_or_short_passphrases_create_nothing(qtbot, window, lantern_h
     qtbot.keyClick(dialog.next_button, Qt.Key.Key_Return)
     assert dialog.pages.currentIndex() == 2  # stays, with the reason
     assert dialog.result.text() == "The two passphrases are not the same; nothing was created."
-    dialog.passphrase.setText("short")
-    dialog.again.setText("short")
+    dialog.passphrase.setText("abc")
+    dialog.again.setText("abc")
     assert dialog.hint.text().startswith("Too short")
     assert not dialog.set_up_vault()
     assert f"at least {MIN_PASSPHRASE} characters" in dialog.result.text()
+    # the core's one policy, in its words (New patient… in the Records tab says the same)
+    assert passphrase_problem("abc") in dialog.result.text().lower()
+    assert MIN_PASSPHRASE == 8 and passphrase_problem("abcdefgh") is None
     dialog.name.clear()
     dialog.passphrase.setText(PASSPHRASE)
     dialog.again.setText(PASSPHRASE)

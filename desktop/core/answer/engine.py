@@ -1,13 +1,14 @@
 """The answer engine: question -> analyse -> retrieve -> compose -> Answer.
 
-``stream`` is a generator (progress events, then the Answer) so the window can run it on a
-worker thread; ``ask`` runs it to the end for the CLI."""
+``stream`` is a job (``desktop.core.progress``): it yields progress (and, with a language
+model, drafts as the model writes) and returns the Answer, so the window can run it on its
+worker; ``ask`` answers at once from the guidelines (the CLI, tests)."""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desktop.core.answer import model_written
@@ -20,12 +21,13 @@ from desktop.core.answer.analyze import (
 from desktop.core.answer.compose import CARE_TEAM_HEADING, compose, render_markdown
 from desktop.core.answer.personal import PersonalContext
 from desktop.core.answer.schema import Answer
-from desktop.core.knowledge.index import GuidelineIndex, Progress
+from desktop.core.knowledge.index import GuidelineIndex
 from desktop.core.knowledge.normalise import normalise
 from desktop.core.knowledge.pdf_import import IMPORTED_PACK_PREFIX
-from desktop.core.knowledge.retrieve import Retriever, SectionHit
+from desktop.core.knowledge.retrieve import Retrieval, Retriever, SectionHit
 from desktop.core.llm.generator import TextGenerator
 from desktop.core.packdata.packs import Coverage, installed
+from desktop.core.progress import Job, Progress
 from desktop.core.text import STOPWORDS, words
 
 MAX_QUESTION_CHARS = 2000
@@ -55,6 +57,28 @@ def _owned_exact_match(hit: SectionHit) -> bool:
     model does not know (a trial acronym, a local protocol name) have no dense similarity,
     which alone would call the question out of scope."""
     return hit.decisive and hit.section.pack_id.startswith(IMPORTED_PACK_PREFIX)
+
+
+def _in_scope(retrieval: Retrieval) -> bool:
+    """Whether the packs cover the question: see SCOPE_FLOOR and SCOPE_SIMILARITY."""
+    if not retrieval.hits:
+        return False
+    top = retrieval.hits[0]
+    if _owned_exact_match(top):  # however it embeds
+        return True
+    if top.best_similarity < SCOPE_FLOOR:
+        return False
+    return top.best_similarity >= SCOPE_SIMILARITY or any(
+        h.keyword_rank for h in retrieval.hits[:3]
+    )
+
+
+def _same_league(hits: Sequence[SectionHit]) -> list[SectionHit]:
+    """The sections whose score is in the same league as the best one's."""
+    if not hits:
+        return []
+    floor = hits[0].score * 0.55
+    return [h for h in hits if h.score >= floor]
 
 
 class AnswerEngine:
@@ -92,18 +116,18 @@ class AnswerEngine:
         generator: TextGenerator | None = None,
         max_tokens: int = 450,
         cancel: threading.Event | None = None,
-    ) -> Iterator[Progress | model_written.Draft | Answer]:
-        """Progress, then the Answer. With a ``generator`` the model writes the answer from
-        the retrieved passages: drafts stream first and every sentence is checked."""
+    ) -> Job[Answer]:
+        """Yields progress, returns the Answer. With a ``generator`` the model writes the
+        answer from the retrieved passages: drafts are yielded as it writes and every
+        sentence is checked; ``cancel`` (the user's Stop) keeps what was checked so far."""
         yield Progress(0, 2, "Searching the guidelines")
         with self._lock:
             answer, hits = self._ask(question, personal)
         if generator is None or not hits:
             yield Progress(2, 2, "Answer ready")
-            yield answer
-            return
+            return answer
         summary = "\n".join(personal.profile.summary()) if personal is not None else ""
-        yield from model_written.generate(
+        return (yield from model_written.generate(
             answer,
             hits,
             generator,
@@ -112,7 +136,7 @@ class AnswerEngine:
             subject=self.coverage.subject,
             max_tokens=max_tokens,
             cancel=cancel,
-        )
+        ))
 
     def ask(self, question: str, personal: PersonalContext | None = None) -> Answer:
         """Answer from the guidelines; with ``personal`` (an unlocked patient) her profile
@@ -142,23 +166,9 @@ class AnswerEngine:
             limit=self.config.top_sections + (PERSONAL_DEPTH if personal is not None else 5),
             boost=personal.boost if personal is not None else None,
         )
-        top = retrieval.hits[0] if retrieval.hits else None
-        in_scope = top is not None and (
-            _owned_exact_match(top)  # however it embeds
-            or (
-                top.best_similarity >= SCOPE_FLOOR
-                and (
-                    top.best_similarity >= SCOPE_SIMILARITY
-                    or any(h.keyword_rank for h in retrieval.hits[:3])
-                )
-            )
-        )
-        if not in_scope:
+        if not _in_scope(retrieval):
             return self._out_of_scope(text, urgent, start), []
-        hits = retrieval.hits[: self.config.top_sections]
-        if hits:  # keep only sections in the same league as the best one
-            floor = hits[0].score * 0.55
-            hits = [h for h in hits if h.score >= floor]
+        hits = _same_league(retrieval.hits[: self.config.top_sections])
         t_retrieved = time.perf_counter()
         composition = compose(
             query.text,

@@ -3,7 +3,8 @@
 With a patient unlocked, entries go into her vault (encrypted, one blob per entry under
 ``history/``). Without one, history is kept only in memory, unless the user turned on
 ``keep_history_without_patient``, in which case it goes to ``history.jsonl`` in the data
-folder (no patient content is involved there)."""
+folder (no patient content is involved there). ``history_for`` makes that choice; the window
+only asks it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from desktop.core.answer.schema import (
     Answer,
@@ -24,6 +25,11 @@ from desktop.core.answer.schema import (
     Urgent,
 )
 from desktop.core.text import fold
+
+if TYPE_CHECKING:
+    from desktop.core.records.vault import Vault
+
+HISTORY_FILE = "history.jsonl"
 
 
 @dataclass(frozen=True)
@@ -166,7 +172,7 @@ class VaultHistory:
 
     PREFIX = "history/"
 
-    def __init__(self, vault) -> None:  # a records Vault; typed loosely to keep layers apart
+    def __init__(self, vault: Vault) -> None:
         self.vault = vault
 
     def add(self, answer: Answer) -> HistoryEntry:
@@ -188,3 +194,27 @@ class VaultHistory:
 
     def clear(self) -> None:
         self.vault.delete(*self.vault.ids(self.PREFIX))
+
+
+@dataclass(frozen=True)
+class HistoryChoice:
+    """The history to keep answers in, and where it is kept (said in the History tab)."""
+
+    store: History
+    where: str
+
+
+def history_for(
+    vault: Vault | None, name: str, home: Path, keep_without_patient: bool
+) -> HistoryChoice:
+    """Her encrypted history when her records are unlocked (``vault``, her ``name``); else
+    the plain file in the data folder if the user asked to keep history without a patient,
+    else this session's memory only."""
+    if vault is not None:
+        return HistoryChoice(VaultHistory(vault), f"Kept encrypted in {name}'s records.")
+    if keep_without_patient:
+        return HistoryChoice(
+            FileHistory(home / HISTORY_FILE),
+            "Kept on this computer (you turned history on; no patient unlocked).",
+        )
+    return HistoryChoice(MemoryHistory(), "Kept for this session only (no patient unlocked).")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from desktop.core.answer.checking.evidence import Embed
@@ -94,8 +94,9 @@ def generate(
     max_tokens: int = 450,
     cancel: threading.Event | None = None,
     subject: str = "",
-) -> Iterator[Progress | Draft | Answer]:
-    """Stream drafts, then yield the final Answer (generated, partial, or extractive).
+) -> Generator[Progress | Draft, None, Answer]:
+    """Yield drafts as the model writes; return the final Answer (generated, partial, or
+    extractive).
 
     ``cancel`` is the user's Stop for this answer: set before the model starts, nothing is
     generated; set while it writes, the stream is closed and the partial answer kept."""
@@ -113,8 +114,7 @@ def generate(
             subject,
         )
     except GenerationError as exc:  # the model died before it began
-        yield _model_failed(extractive, exc)
-        return
+        return _model_failed(extractive, exc)
     numbered = {i: p.text for i, p in enumerate(fitted.passages, start=1)}
     cached = _CachedEmbed(embed)
     yield Progress(1, 2, "Writing the answer")
@@ -137,8 +137,7 @@ def generate(
                 generator.label,
             )
     except GenerationError as exc:  # the model died or its server went away
-        yield _model_failed(extractive, exc)
-        return
+        return _model_failed(extractive, exc)
     finally:
         close = getattr(stream, "close", None)
         if close is not None:
@@ -152,7 +151,7 @@ def generate(
     }
     if "ttft_ms" in stats:
         timings["first_token"] = float(stats["ttft_ms"])
-    yield _final(extractive, fitted.passages, result, generator.label, stopped, timings, stats)
+    return _final(extractive, fitted.passages, result, generator.label, stopped, timings, stats)
 
 
 def _model_failed(extractive: Answer, exc: Exception) -> Answer:

@@ -1,7 +1,8 @@
 """The visit-preparation list: questions to ask the care team, gathered across answers.
 
-Qt-free. The window keeps one ``VisitList``; the user edits, reorders and removes its items,
-and it is stored (encrypted, by the caller) as the bytes ``to_json`` returns. ``render_html``
+Qt-free. The window keeps one ``VisitList``; the user edits, reorders and removes its items.
+With a patient unlocked it is kept encrypted in her vault under ``VAULT_BLOB`` (``stored_list``,
+``store_list``, ``list_after_unlock``); without one, for this session only. ``render_html``
 gives simple printable HTML that the UI prints or writes to PDF."""
 
 from __future__ import annotations
@@ -12,11 +13,15 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from desktop.core.records.vault import Vault
 
 TITLE = "Questions for my care team"
 PROFILE_HEADING = "About me (from my records)"
 FORMAT_VERSION = 1
+VAULT_BLOB = "visit/list"  # where her list is kept in her vault
 
 _MONTHS = (
     "January",
@@ -182,3 +187,27 @@ class VisitList:
             parts.append("<p>No questions yet.</p>")
         parts.append("</body></html>")
         return "\n".join(parts)
+
+
+# -- kept in her vault ---------------------------------------------------------------------
+
+
+def stored_list(vault: Vault) -> VisitList | None:
+    """Her stored list, or None when she has none yet. Raises ValueError (one sentence,
+    never quoting the data) for a damaged one."""
+    raw = vault.get(VAULT_BLOB)
+    return VisitList.from_json(raw) if raw else None
+
+
+def store_list(vault: Vault, data: bytes) -> None:
+    """Keep ``data`` (what ``VisitList.to_json`` returned) as her list."""
+    vault.put(VAULT_BLOB, data)
+
+
+def list_after_unlock(stored: VisitList | None, gathered: VisitList) -> tuple[VisitList, bool]:
+    """The list to show once her records are unlocked, and whether it must be stored: her
+    own list; or, when she has none yet, the questions gathered before unlocking, which
+    become hers."""
+    if stored is not None:
+        return stored, False
+    return gathered.copy(), bool(gathered.items)

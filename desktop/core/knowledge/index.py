@@ -1,6 +1,7 @@
 """The guideline index: chroma (dense vectors we compute) + SQLite FTS5 (keywords).
 
-``sync`` is a generator that yields progress while it brings the index in line with the packs:
+``sync`` is a job (``desktop.core.progress``) that yields progress while it brings the index in
+line with the packs and returns the number of sections it (re)indexed:
 unchanged sections are left alone, changed ones are re-embedded, removed ones deleted, and a
 changed embedding model rebuilds everything. Sections are embedded and written to chroma a few
 at a time (one chroma write per collection per group: its writes cost more than the rows), and
@@ -16,7 +17,7 @@ locally (no model needed for those)."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -25,7 +26,7 @@ from desktop.core.knowledge.chunking import Unit, parse_unit_id, section_units
 from desktop.core.knowledge.keyword import SCHEMA_VERSION, KeywordStore
 from desktop.core.knowledge.pack import GuidelineSection
 from desktop.core.knowledge.unit_vectors import unit_vectors
-from desktop.core.progress import Progress
+from desktop.core.progress import Job, Progress
 
 SECTIONS_PER_PASS = 16  # sections embedded together, so the model's batches stay full
 QUOTABLE = ("sentence", "key_point")  # units an extractive answer may quote
@@ -100,8 +101,9 @@ class GuidelineIndex:
         self.sentences.delete(where={"section": key})
         self.keywords.remove_section(key)
 
-    def sync(self, sections: Sequence[GuidelineSection]) -> Iterator[Progress]:
-        """Bring the index in line with ``sections``, yielding progress."""
+    def sync(self, sections: Sequence[GuidelineSection]) -> Job[int]:
+        """Bring the index in line with ``sections``, yielding progress; returns how many
+        sections were (re)indexed."""
         if (
             self.keywords.get_meta("embedder") != self.embedder.identity
             or self.keywords.get_meta("schema") != SCHEMA_VERSION
@@ -129,6 +131,7 @@ class GuidelineIndex:
                 self._write_keywords(section, units)
                 done += 1
                 yield Progress(done, total, f"Indexed {section.title}")
+        return total
 
     def _not_on_server(
         self, chunk: Sequence[tuple[GuidelineSection, Sequence[Unit]]]

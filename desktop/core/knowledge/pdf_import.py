@@ -11,14 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from desktop.core.files import write_atomic
 from desktop.core.knowledge.pack import GuidelineSection, Source, sha256_bytes
 from desktop.core.pdf_text import PdfTextError, read_pdf
-from desktop.core.progress import Progress
+from desktop.core.progress import Job, Progress
 from desktop.core.text import normalise_whitespace
 
 CHUNK_WORDS = 160
@@ -154,15 +153,14 @@ class ImportStore:
         title: str,
         source: str,
         year: int,
-    ) -> Iterator[Progress | ImportedDocument]:
-        """Read, chunk and store one PDF, yielding progress; yields the document last.
+    ) -> Job[ImportedDocument]:
+        """Read, chunk and store one PDF, yielding progress; returns the document.
         A file imported before is returned as it is (no work)."""
         data = path.read_bytes() if path.is_file() else b""
         digest = hashlib.sha256(data).hexdigest()
         existing = self.find(digest) if data else None
         if existing is not None:
-            yield existing
-            return
+            return existing
         yield Progress(0, 2, f"Reading {path.name}")
         pages, count = read_pdf(path)
         yield Progress(1, 2, f"Read {count} pages")
@@ -183,7 +181,7 @@ class ImportStore:
         )
         self._write(doc)
         yield Progress(2, 2, f"Imported {count} pages")
-        yield doc
+        return doc
 
     def _write(self, doc: ImportedDocument) -> None:
         payload = json.dumps(asdict(doc), ensure_ascii=False).encode("utf-8")

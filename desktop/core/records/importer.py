@@ -11,13 +11,12 @@ import datetime
 import hashlib
 import json
 import uuid
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from desktop.core.pdf_text import PdfTextError as PdfImportError
 from desktop.core.pdf_text import read_pdf
-from desktop.core.progress import Progress
+from desktop.core.progress import Job, Progress
 from desktop.core.records.vault import Vault
 
 MAX_TEXT_BYTES = 20_000_000
@@ -86,9 +85,9 @@ def remove(vault: Vault, doc_id: str) -> RecordDocument:
     raise RecordImportError(f"no document '{doc_id}' for this patient")
 
 
-def import_document(vault: Vault, path: Path) -> Iterator[Progress | RecordDocument]:
-    """Read one file into the vault; yields progress, then the document (or the existing
-    one when the same content was imported before)."""
+def import_document(vault: Vault, path: Path) -> Job[RecordDocument]:
+    """Read one file into the vault, yielding progress; returns the document (or, at once,
+    the existing one when the same content was imported before)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -98,8 +97,7 @@ def import_document(vault: Vault, path: Path) -> Iterator[Progress | RecordDocum
     digest = hashlib.sha256(data).hexdigest()
     for doc in documents(vault):
         if doc.sha256 == digest:
-            yield doc
-            return
+            return doc
     yield Progress(0, 2, "Reading the document")
     kind, texts = _read(path, data)
     empty = [i for i, t in enumerate(texts, start=1) if not t.strip()]
@@ -125,4 +123,4 @@ def import_document(vault: Vault, path: Path) -> Iterator[Progress | RecordDocum
         }
     )
     yield Progress(2, 2, "Stored encrypted")
-    yield doc
+    return doc

@@ -1,9 +1,11 @@
-"""Patients: the one place that creates and opens a patient's vault, with one passphrase policy.
+"""Patients: the one place that creates, opens, names and deletes a patient's vault, with one
+passphrase policy.
 
 The command line, the Records tab and the welcome screen all come here, so the rules are the
 same everywhere: a name that is not empty, a passphrase of at least ``MIN_PASSPHRASE``
 characters for a new vault (an existing vault opens with whatever passphrase made it), and
-the OS keyring only where a usable one exists."""
+the OS keyring only where a usable one exists. The window asks here whether it must ask the
+user for a passphrase; it never reads ``LANTERN_VAULT_PASSPHRASE`` or a vault header itself."""
 
 from __future__ import annotations
 
@@ -11,15 +13,15 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from desktop.core.records.access import PASSPHRASE_ENV, wrapper_for
+from desktop.core.records import keys
+from desktop.core.records.access import PASSPHRASE_ENV, wrapper_for, wrapper_to_destroy
 from desktop.core.records.keys import (
     KeyringWrapper,
     KeyWrapper,
     PassphraseWrapper,
     VaultKeyError,
-    usable_keyring,
 )
-from desktop.core.records.vault import Vault
+from desktop.core.records.vault import Vault, VaultError, destroy, read_header, vaults_dir
 
 MIN_PASSPHRASE = 8
 KeySource = Literal["keyring", "passphrase"]
@@ -62,7 +64,7 @@ def new_vault_key(passphrase: str | None = None, source: KeySource | None = None
         return PassphraseWrapper(passphrase)
     if source == "passphrase":
         raise PatientError("a passphrase is needed to protect these records")
-    if usable_keyring() is not None:
+    if keys.usable_keyring() is not None:
         return KeyringWrapper()
     raise VaultKeyError(
         f"no usable OS keyring here; set {PASSPHRASE_ENV} to protect the vault with a passphrase"
@@ -80,3 +82,41 @@ def open_patient(home: Path, patient_id: str, passphrase: str | None = None) -> 
     """Her vault, unlocked by the keyring or by ``passphrase`` (``LANTERN_VAULT_PASSPHRASE``
     when None). Raises VaultKeyError or VaultError with one sentence."""
     return Vault.open(home, patient_id, wrapper_for(home, patient_id, passphrase))
+
+
+def new_vault_needs_passphrase() -> bool:
+    """Whether a new vault here needs a passphrase from the user: none is set in
+    ``LANTERN_VAULT_PASSPHRASE`` and there is no usable OS keyring."""
+    return not os.environ.get(PASSPHRASE_ENV) and keys.usable_keyring() is None
+
+
+def unlock_needs_passphrase(home: Path, patient_id: str) -> bool:
+    """Whether opening her vault needs a passphrase from the user: it is protected by one and
+    none is set in ``LANTERN_VAULT_PASSPHRASE``. Raises VaultError for a missing or damaged
+    vault."""
+    source = read_header(vaults_dir(home) / patient_id).get("key_source")
+    return source != "keyring" and not os.environ.get(PASSPHRASE_ENV)
+
+
+def listed_name(home: Path, patient_id: str) -> str | None:
+    """Her name for a list of patients, when it can be read without asking (a keyring
+    vault); None for a passphrase vault, or one that cannot be opened now. Names are
+    encrypted, so this opens the vault for a moment."""
+    try:
+        if read_header(vaults_dir(home) / patient_id).get("key_source") != "keyring":
+            return None
+        vault = Vault.open(home, patient_id, KeyringWrapper())
+    except (VaultKeyError, VaultError, OSError):
+        return None
+    try:
+        return vault.display_name
+    except VaultError:
+        return None
+    finally:
+        vault.close()
+
+
+def delete_patient(home: Path, patient_id: str) -> None:
+    """Destroy her vault for good (crypto-shredding: her key is forgotten first). Raises
+    VaultError or OSError with one sentence."""
+    destroy(home, patient_id, wrapper_to_destroy(home, patient_id))

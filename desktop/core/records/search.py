@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from desktop.core.progress import Progress
+from desktop.core.progress import Job, Progress
 from desktop.core.records.importer import RecordDocument, pages
 from desktop.core.records.vault import Vault
 from desktop.core.text import fts_query
@@ -117,9 +117,9 @@ class RecordIndex:
     @classmethod
     def load(
         cls, vault: Vault, docs: Iterable[RecordDocument], embed: Embed, identity: str
-    ) -> Iterator[Progress | RecordIndex]:
+    ) -> Job[RecordIndex]:
         """Load the stored passages; documents embedded with another model (or never) are
-        embedded now. Yields progress, then the index."""
+        embedded now, with progress. Returns the index."""
         docs = list(docs)
         found: list[RecordPassage] = []
         blocks: list[np.ndarray] = []
@@ -134,7 +134,7 @@ class RecordIndex:
             if len(got):
                 blocks.append(vectors)
         matrix = np.vstack(blocks) if blocks else np.zeros((0, 1), np.float16)
-        yield cls(found, matrix)
+        return cls(found, matrix)
 
     def __len__(self) -> int:
         return len(self.passages)

@@ -4,7 +4,8 @@
 parameters and the wrapped data key: nothing about the patient) and ``vault.sqlite``, where
 every blob (documents, text, profile, history, even the display name) is AES-256-GCM
 encrypted with a fresh nonce and bound to its blob id as associated data. Writes are SQLite
-transactions; the header is written to a temp file, fsynced and renamed.
+transactions; the header is written to a temp file, fsynced and renamed. The database's tables
+come from the numbered migrations in ``vault_migrations``, applied when a vault is opened.
 
 Creation is atomic: a new vault is built in ``vaults/.creating-<pid>-<id>`` and renamed into
 place once its header is written, so a vault folder exists complete or not at all. A kill
@@ -34,6 +35,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from desktop.core.files import STALE_SECONDS, is_stale, sweep_temp_files, write_atomic
 from desktop.core.records.keys import KeyWrapper, VaultKeyError
+from desktop.core.records.vault_migrations import VaultFormatError, migrate
 
 log = logging.getLogger(__name__)
 
@@ -64,12 +66,13 @@ class Vault:
         self._aead = AESGCM(data_key)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(folder / "vault.sqlite"), check_same_thread=False)
-        with self._db:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS blobs (id TEXT PRIMARY KEY, "
-                "nonce BLOB NOT NULL, data BLOB NOT NULL)"
-            )
+        try:
+            with self._db:
+                self._db.execute("PRAGMA journal_mode=WAL")
+            migrate(self._db)  # vault_migrations: the numbered registry
+        except VaultFormatError as exc:
+            self._db.close()
+            raise VaultError(str(exc)) from exc
 
     # -- creation and opening --------------------------------------------------------------
     @classmethod

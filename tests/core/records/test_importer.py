@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
+from desktop.core.progress import drive
 from desktop.core.records import importer
 from desktop.core.records.keys import PassphraseWrapper
 from desktop.core.records.session import PatientSession
@@ -66,13 +67,14 @@ def test_canary_never_reaches_disk(vault: Vault, lantern_home: Path, tmp_path: P
     lines = [f"Name: {CANARY}", "ER positive 95%", "HER2 IHC 1+ (low)", "ANC | 0.9 | 10^9/L"]
     for compress in (True, False):
         name = f"{CANARY}-{'z' if compress else 'raw'}.pdf"
-        items = list(importer.import_document(vault, pdf_record(sources / name, lines, compress)))
-        assert isinstance(items[-1], importer.RecordDocument)
+        doc = drive(importer.import_document(vault, pdf_record(sources / name, lines, compress)))
+        assert isinstance(doc, importer.RecordDocument)
     note = sources / f"note-{CANARY}.txt"
     note.write_text(f"Clinic note for {CANARY}: started ribociclib.\nHER2 IHC 2+\n")
     # the whole path a window takes: import, embed for search, profile, edits, search, lock
     session = PatientSession(vault, fake_embed, "fake:1")
-    assert not [i for i in session.import_files([note]) if isinstance(i, Exception)]
+    report = drive(session.import_files([note]))
+    assert not report.errors and len(report.documents) == 1
     fact = session.profile.by_field("her2_ihc")[0]
     session.correct(fact.id, "correct", f"3+ {CANARY}")
     session.add_fact("medication", f"{CANARY} trial drug")
@@ -89,14 +91,15 @@ def test_canary_never_reaches_disk(vault: Vault, lantern_home: Path, tmp_path: P
 
 def test_duplicate_is_detected(vault: Vault, tmp_path: Path) -> None:
     path = pdf_record(tmp_path / "a.pdf", ["Pathology report", "Grade 2"])
-    first = list(importer.import_document(vault, path))[-1]
-    again = list(importer.import_document(vault, path))
-    assert len(again) == 1 and again[0].id == first.id
+    first = drive(importer.import_document(vault, path))
+    steps: list[object] = []
+    again = drive(importer.import_document(vault, path), steps.append)
+    assert again.id == first.id and steps == []  # found at once, nothing read again
 
 
 def test_image_only_pages_are_reported(vault: Vault, tmp_path: Path) -> None:
     path = pdf_record(tmp_path / "scan.pdf", ["Page one text"], blank_pages=2)
-    doc = list(importer.import_document(vault, path))[-1]
+    doc = drive(importer.import_document(vault, path))
     assert doc.empty_pages == [2, 3]
 
 
@@ -127,7 +130,7 @@ def test_bad_files_leave_the_vault_unchanged(
         path.write_bytes(pdf_record(tmp_path / "ok.pdf", ["x"]).read_bytes()[:150] + b"\x00" * 99)
     before = _state(vault)
     with pytest.raises(importer.RecordImportError, match=r"bad\.(pdf|txt)") as caught:
-        list(importer.import_document(vault, path))
+        drive(importer.import_document(vault, path))
     assert _state(vault) == before
     if kind == "password":
         assert "password" in str(caught.value)
@@ -141,13 +144,13 @@ def test_a_thousand_page_pdf_imports(vault: Vault, tmp_path: Path) -> None:
         pdf.cell(0, 7, f"Page {i + 1}: Hemoglobin 12.{i % 10} g/dL")
     path = tmp_path / "long.pdf"
     pdf.output(str(path))
-    doc = list(importer.import_document(vault, path))[-1]
+    doc = drive(importer.import_document(vault, path))
     assert isinstance(doc, importer.RecordDocument) and doc.pages == 1000
     assert importer.pages(vault, doc.id)[999].startswith("Page 1000")
 
 
 def test_remove_document(vault: Vault, tmp_path: Path) -> None:
-    doc = list(importer.import_document(vault, pdf_record(tmp_path / "a.pdf", ["A"])))[-1]
+    doc = drive(importer.import_document(vault, pdf_record(tmp_path / "a.pdf", ["A"])))
     importer.remove(vault, doc.id[:6])
     assert importer.documents(vault) == []
     assert vault.ids(f"doc/{doc.id}") == []

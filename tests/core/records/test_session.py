@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.core.progress import Progress, drive
 from desktop.core.records import importer
 from desktop.core.records.extract import Evidence
 from desktop.core.records.keys import PassphraseWrapper, VaultKeyError
@@ -32,10 +33,10 @@ def session(lantern_home: Path) -> PatientSession:
 
 
 def _import(session: PatientSession, path: Path) -> importer.RecordDocument:
-    items = list(session.import_files([path]))
-    errors = [i for i in items if isinstance(i, Exception)]
-    assert not errors, errors
-    return [i for i in items if isinstance(i, importer.RecordDocument)][-1]
+    report = drive(session.import_files([path]))
+    assert not report.errors, report.errors
+    assert not report.cancelled
+    return report.documents[-1]
 
 
 def test_corrections_survive_removal_and_reimport(session: PatientSession, tmp_path: Path) -> None:
@@ -107,17 +108,16 @@ def test_lock_drops_everything_and_wrong_key_unlocks_nothing(
         with pytest.raises(LockedError):
             getter()
     with pytest.raises(VaultKeyError):
-        list(
+        drive(
             PatientSession.open(
                 lantern_home, patient, PassphraseWrapper("wrong"), fake_embed, "fake:1"
             )
         )
-    items = list(
+    reopened = drive(
         PatientSession.open(
             lantern_home, patient, PassphraseWrapper("correct horse"), fake_embed, "fake:1"
         )
     )
-    reopened = items[-1]
     assert isinstance(reopened, PatientSession)
     assert reopened.profile.by_field("her2_ihc")
     reopened.lock()
@@ -145,13 +145,15 @@ def test_a_new_embedding_model_re_embeds_on_unlock(
     _import(session, path)
     patient = session.patient_id
     session.lock()
-    items = list(
+    items: list[object] = []
+    reopened = drive(
         PatientSession.open(
             lantern_home, patient, PassphraseWrapper("correct horse"), fake_embed, "fake:2"
-        )
+        ),
+        items.append,
     )
-    assert any(getattr(i, "message", "") == "Preparing a document for search" for i in items)
-    reopened = items[-1]
+    assert all(isinstance(i, Progress) for i in items)
+    assert any(i.message == "Preparing a document for search" for i in items)
     assert isinstance(reopened, PatientSession) and len(reopened.index) > 0
     reopened.lock()
 
@@ -164,3 +166,58 @@ def test_search_after_lock_finds_nothing(session: PatientSession, tmp_path: Path
     assert index.search(["her2"], fake_embed(["HER2"])[0])
     session.lock()
     assert index.search(["her2"], fake_embed(["HER2"])[0]) == []
+
+
+def test_an_import_reports_each_refused_file_and_goes_on(
+    session: PatientSession, tmp_path: Path
+) -> None:
+    good = tmp_path / "pathology.txt"
+    good.write_text(PATHOLOGY)
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    seen: list[object] = []
+    report = drive(session.import_files([empty, good, good]), seen.append)
+    assert [str(e) for e in report.errors] == ["empty.txt is empty (0 bytes)"]
+    assert len(report.documents) == 2 and report.documents[0].id == report.documents[1].id
+    assert len(session.documents) == 1  # the same content twice is one document
+    assert all(isinstance(i, Progress) for i in seen) and seen[-1].message
+    assert session.profile.by_field("her2_ihc")
+
+
+def test_a_cancelled_import_keeps_what_was_read_with_its_search(
+    session: PatientSession, tmp_path: Path
+) -> None:
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text(PATHOLOGY)
+    second.write_text("Lab results 2024-09-01\nANC 0.9 x10^9/L (L)\n")
+    asked: list[int] = []
+
+    def cancelled() -> bool:  # Cancel pressed while the first file was read
+        asked.append(1)
+        return len(asked) > 1
+
+    report = drive(session.import_files([first, second], cancelled))
+    assert report.cancelled and len(report.documents) == 1 and not report.errors
+    assert len(session.documents) == 1
+    assert session.profile.by_field("her2_ihc")  # the profile is up to date all the same
+    assert len(session.index) > 0
+
+
+def test_create_and_unlock_follow_the_one_passphrase_policy(
+    lantern_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.core.records.patients import PatientError
+    from desktop.core.records.vault import patient_ids
+
+    with pytest.raises(PatientError, match="at least 8 characters"):
+        PatientSession.create(lantern_home, "Short", fake_embed, "fake:1", passphrase="abc")
+    assert patient_ids(lantern_home) == []
+    made = PatientSession.create(lantern_home, "  Ana   Test ", fake_embed, "fake:1", "long enough")
+    assert made.display_name == "Ana Test" and not made.locked
+    made.lock()
+    with pytest.raises(VaultKeyError):  # no passphrase given, none in the environment
+        drive(PatientSession.unlock(lantern_home, made.patient_id, fake_embed, "fake:1"))
+    monkeypatch.setenv("LANTERN_VAULT_PASSPHRASE", "long enough")
+    again = drive(PatientSession.unlock(lantern_home, made.patient_id, fake_embed, "fake:1"))
+    assert again.display_name == "Ana Test"
+    again.lock()

@@ -1,22 +1,24 @@
-"""Building the services the window and the commands use, from settings.
+"""The guideline services (embedding model, packs, index, retriever, answer engine), built from
+settings, and the jobs that change them (re-index, import or remove a guideline PDF).
 
-``open_services`` is a generator: it yields indexing progress (the first run builds the
-guideline index; later runs re-index only what changed) and finally the ``Services``."""
+``open_services`` is a job (``desktop.core.progress``): it yields indexing progress (the first
+run builds the guideline index; later runs re-index only what changed) and returns the
+``Services``; ``build_services`` runs it to the end (the command line, tests)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop.core.answer.engine import AnswerEngine, EngineConfig
 from desktop.core.knowledge.chroma_store import ChromaServerUnavailable, open_server
-from desktop.core.knowledge.index import GuidelineIndex, Progress
+from desktop.core.knowledge.index import GuidelineIndex
 from desktop.core.knowledge.pack import GuidelineSection, Pack, coverage_of, discover_packs
 from desktop.core.knowledge.pdf_import import ImportedDocument, ImportStore
 from desktop.core.knowledge.retrieve import Retriever
 from desktop.core.models.embed import Embedder, embedding_spec
+from desktop.core.progress import Job, Progress, drive
 from desktop.settings import Settings, check_chroma_server_url
 
 log = logging.getLogger(__name__)
@@ -39,7 +41,7 @@ class Services:
         self.index.close()
         self.embedder.close()
 
-    def reindex(self) -> Iterator[Progress]:
+    def reindex(self) -> Job[None]:
         """Reload packs and imported documents and bring the index in line with them."""
         packs, sections, problems = load_sections(self.settings)
         yield from self.index.sync(sections)
@@ -49,31 +51,28 @@ class Services:
 
     def import_guideline(
         self, path: Path, title: str, source: str, year: int
-    ) -> Iterator[Progress | ImportedDocument]:
-        """Import a guideline PDF and index it; yields progress, then the document."""
+    ) -> Job[ImportedDocument]:
+        """Import a guideline PDF and index it, yielding progress; returns the document.
+        Closed part-way (cancelled), a new document is taken back out again."""
         store = ImportStore(self.settings.home)
         known = {d.sha256 for d in store.documents()}
-        doc = None
         try:
-            for item in store.import_pdf(path, title, source, year):
-                if isinstance(item, ImportedDocument):
-                    doc = item
-                else:
-                    yield item
+            doc = yield from store.import_pdf(path, title, source, year)
             yield from self.reindex()
         except GeneratorExit:  # cancelled: take a new, half-indexed document back out
-            if doc is not None and doc.sha256 not in known:
-                store.remove(doc.sha256)
-                for _ in self.reindex():
-                    pass
+            new = [d for d in store.documents() if d.sha256 not in known]
+            for added in new:
+                store.remove(added.sha256)
+            if new:
+                drive(self.reindex())
             raise
-        if doc is not None:
-            yield doc
+        return doc
 
-    def remove_guideline(self, ref: str) -> Iterator[Progress | ImportedDocument]:
+    def remove_guideline(self, ref: str) -> Job[ImportedDocument]:
+        """Remove an imported guideline PDF and re-index; returns the document removed."""
         doc = ImportStore(self.settings.home).remove(ref)
         yield from self.reindex()
-        yield doc
+        return doc
 
 
 def load_sections(settings: Settings) -> tuple[list[Pack], list[GuidelineSection], list[str]]:
@@ -110,7 +109,9 @@ def guideline_store(settings: Settings) -> tuple[Path, object | None, str]:
     return settings.home / "index-server" / f"{host}-{port}", client, ""
 
 
-def open_services(settings: Settings) -> Iterator[Progress | Services]:
+def open_services(settings: Settings) -> Job[Services]:
+    """Load the embedding model and the packs and bring the index up to date, yielding
+    progress; returns the services."""
     yield Progress(0, 0, "Loading the embedding model")
     embedder = Embedder(embedding_spec(settings.embedding_model))
     packs, sections, problems = load_sections(settings)
@@ -129,12 +130,9 @@ def open_services(settings: Settings) -> Iterator[Progress | Services]:
         coverage_of(packs),
     )
     notices = [notice] if notice else []
-    yield Services(settings, embedder, packs, index, retriever, engine, problems, notices)
+    return Services(settings, embedder, packs, index, retriever, engine, problems, notices)
 
 
 def build_services(settings: Settings) -> Services:
-    """Run ``open_services`` to the end (CLI use)."""
-    for item in open_services(settings):
-        if isinstance(item, Services):
-            return item
-    raise RuntimeError("open_services ended without services")
+    """Run ``open_services`` to the end (the command line, tests)."""
+    return drive(open_services(settings))
