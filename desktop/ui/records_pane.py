@@ -252,9 +252,11 @@ class RecordsPane(QWidget):
         self.touch()
         cancel = threading.Event()  # a Cancel keeps what was read, with its search
         job = Job(lambda: session.import_files(paths, cancel.is_set), cancel=cancel)
-        self._run(job.success(self._imported), "Importing…")
+        self._run(job.success(lambda report: self._imported(session, report)), "Importing…")
 
-    def _imported(self, report: ImportReport) -> None:
+    def _imported(self, session: PatientSession, report: ImportReport) -> None:
+        if session is not self.session:  # locked meanwhile: nothing of hers to show
+            return
         if report.documents:
             last = report.documents[-1]
             self.message.emit(f"Imported a document ({last.pages} page(s)).")

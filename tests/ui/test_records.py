@@ -354,15 +354,37 @@ def test_an_answer_arriving_after_lock_is_not_stored_in_the_clear(
 
 
 # -- one writer for her vault: the window never waits for it -----------------------------------
-def test_edits_during_an_import_do_not_block_the_window(
-    qtbot, window, tmp_path: Path, monkeypatch
-) -> None:
-    """An import holds her session while it reads; Confirm, Delete, Lock and an answer's
-    history entry made meanwhile wait their turn on the records queue, not in the window."""
+@pytest.fixture
+def slow_import(monkeypatch):
+    """Imports that hold her session while a long document is embedded: ``reading`` is set
+    once one is, and it goes on when ``release`` is (after 8 s at the latest, so that the
+    suite never hangs, whatever the window does)."""
     import threading
-    import time
 
     from desktop.core.records import session as session_module
+
+    reading, release = threading.Event(), threading.Event()
+    real_embed = session_module.embed_document
+
+    def slow_embed(*args, **kwargs):
+        reading.set()
+        release.wait(20)
+        return real_embed(*args, **kwargs)
+
+    monkeypatch.setattr(session_module, "embed_document", slow_embed)
+    timer = threading.Timer(8, release.set)
+    timer.start()
+    yield reading, release
+    release.set()
+    timer.cancel()
+
+
+def test_edits_during_an_import_do_not_block_the_window(
+    qtbot, window, tmp_path: Path, slow_import
+) -> None:
+    """An import holds her session while it reads; Confirm, Correct and an answer's
+    history entry made meanwhile wait their turn on the records queue, not in the window."""
+    import time
 
     pathology = tmp_path / "pathology.txt"
     pathology.write_text(PATHOLOGY)
@@ -370,18 +392,9 @@ def test_edits_during_an_import_do_not_block_the_window(
     _import(qtbot, window, pathology)
     grade = _fact_row(window, "grade")
     assert window.records.select_fact(grade.id)
-    reading, release = threading.Event(), threading.Event()
-    real_embed = session_module.embed_document
-
-    def slow_embed(*args, **kwargs):  # a long document being embedded
-        reading.set()
-        release.wait(20)
-        return real_embed(*args, **kwargs)
-
-    monkeypatch.setattr(session_module, "embed_document", slow_embed)
+    reading, release = slow_import
     letter = tmp_path / "letter.txt"
     letter.write_text("Clinic letter 2024-10-01\nStarted ribociclib 600 mg daily.\n")
-    threading.Timer(8, release.set).start()  # never hang the suite, whatever happens
     window.records.import_files([letter])
     assert reading.wait(20), "the import did not start"
     facts = window.records.facts
@@ -404,26 +417,14 @@ def test_edits_during_an_import_do_not_block_the_window(
 
 
 def test_lock_during_an_import_returns_at_once(
-    qtbot, window, tmp_path: Path, monkeypatch
+    qtbot, window, tmp_path: Path, slow_import
 ) -> None:
-    import threading
     import time
 
-    from desktop.core.records import session as session_module
-
     session = new_patient(qtbot, window)
-    reading, release = threading.Event(), threading.Event()
-    real_embed = session_module.embed_document
-
-    def slow_embed(*args, **kwargs):
-        reading.set()
-        release.wait(20)
-        return real_embed(*args, **kwargs)
-
-    monkeypatch.setattr(session_module, "embed_document", slow_embed)
+    reading, release = slow_import
     letter = tmp_path / "letter.txt"
     letter.write_text("Clinic letter 2024-10-01\nHER2 IHC 1+\n")
-    threading.Timer(8, release.set).start()
     window.records.import_files([letter])
     assert reading.wait(20)
     started = time.perf_counter()
