@@ -34,6 +34,7 @@ from collections.abc import Callable, Generator
 from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
+from shiboken6 import Shiboken
 
 from desktop.core.progress import drive
 
@@ -63,7 +64,8 @@ def stop_all(timeout_ms: int = 10000) -> None:
     """Cancel every job of every runner and wait for them (tests: nothing runs on into the
     next test)."""
     for runner in list(_runners):
-        runner.shutdown(timeout_ms)
+        if Shiboken.isValid(runner):  # a runner Qt deleted has waited for its jobs already
+            runner.shutdown(timeout_ms)
 
 
 def describe(exc: BaseException) -> str:

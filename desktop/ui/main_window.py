@@ -76,6 +76,7 @@ class MainWindow(AreaTabs):
         pane.progress_shown.connect(self.progress_shown)
         pane.status.connect(self.statusBar().showMessage)
         pane.cancel_button.clicked.connect(self.cancel_job)
+        pane.stop_button.clicked.connect(self.stop)
         pane.add_to_visit.clicked.connect(self.add_questions_to_visit)
         self.model.changed.connect(self.statusBar().showMessage)
         self.model.crashed.connect(self.statusBar().showMessage)
