@@ -32,6 +32,15 @@ def table(value: object, where: str, problems: list[str]) -> dict[str, Any]:
     return value
 
 
+def entry(value: object, where: str, problems: list[str], known: set[str]) -> dict[str, Any] | None:
+    """One entry of a file that must be a table with known keys; None when it is not."""
+    if not isinstance(value, dict):
+        problems.append(f"{where}: must be a table")
+        return None
+    unknown_keys(value, known, where, problems)
+    return value
+
+
 def text(value: object, where: str, problems: list[str], required: bool = False) -> str:
     if value is None:
         if required:
