@@ -165,3 +165,30 @@ def test_the_code_holds_no_words_of_a_pack(module: str) -> None:
 def test_the_drug_table_is_not_in_the_record_code() -> None:
     text = (REPO / "desktop" / "core" / "records" / "vocabulary.py").read_text(encoding="utf-8")
     assert not re.search(r"kisqali|ribociclib|herceptin|letrozole|ondansetron", text, re.I)
+
+
+def test_her_records_are_stated_with_its_fields(gout_services) -> None:
+    """The "For you" sentences and topics come from the pack's fields.toml."""
+    from desktop.core.answer.personal import PersonalContext
+    from desktop.core.records.extract import Evidence
+    from desktop.core.records.profile import DocumentLabel, Profile, ProfileFact
+
+    def fact(field: str, value: str, **details: str) -> ProfileFact:
+        evidence = Evidence("d", 1, 0, 10, f"{field} {value}")
+        return ProfileFact(f"{field}-{value}", field, value, "2026-10-01", details, evidence, "d")
+
+    profile = Profile(
+        [
+            fact("medication", "allopurinol", dose="300 mg daily"),
+            fact("lab", "142", test="creatinine", unit="umol/L"),
+            fact("her2_category", "low"),  # a field this pack does not use
+        ],
+        {"d": DocumentLabel("d", "0" * 64, "Clinic letter", "2026-10-01", "letter.pdf")},
+    )
+    personal = PersonalContext(profile, coverage=gout_services.engine.coverage)
+    answer = gout_services.engine.ask("Is my allopurinol right for my kidneys?", personal)
+    mine = next(s for s in answer.sections if s.heading.startswith("For you")).markdown
+    assert "Your records list allopurinol (300 mg daily)." in mine
+    assert "Your most recent creatinine in your records is 142 on 2026-10-01." in mine
+    assert "HER2" not in mine
+    assert personal.boost(gout_services.retriever.sections["gout/uric-acid-lowering"]) > 0

@@ -81,3 +81,14 @@ def test_a_pack_without_data_files_is_valid(tmp_path: Path) -> None:
     root = write_pack(tmp_path, TWO)
     assert check_pack(root).ok
     assert not (root / "scope.toml").exists()
+
+
+def test_unreadable_or_linked_data_files_are_reported(tmp_path: Path) -> None:
+    root = write_pack(tmp_path, TWO)
+    (root / "scope.toml").mkdir()
+    outside = tmp_path / "elsewhere.toml"
+    outside.write_text('[drugs]\nx = { brands = ["X"] }\n')
+    (root / "vocabulary.toml").symlink_to(outside)
+    errors = "\n".join(check_pack(root).errors)
+    assert "scope.toml: cannot be read" in errors
+    assert "vocabulary.toml: links are not allowed in a pack" in errors

@@ -39,17 +39,11 @@ class PersonalContext:
 
     profile: Profile
     index: RecordIndex | None = None
-    coverage: Coverage | None = None  # the packs whose fields apply; the installed ones if None
+    coverage: Coverage = field(default_factory=installed)  # the packs whose fields apply
     _interest: set[str] = field(default_factory=set, init=False)
 
     def __post_init__(self) -> None:
-        self.coverage = self.coverage or installed()
         self._interest = personal_facts.interest(self.profile, self.coverage)
-
-    @property
-    def _packs(self) -> Coverage:
-        assert self.coverage is not None  # set in __post_init__
-        return self.coverage
 
     def boost(self, section: GuidelineSection) -> float:
         """How much her profile raises a retrieved section (0 when it does not match)."""
@@ -96,16 +90,17 @@ class PersonalContext:
             if fact.field in conflicts:
                 facts = self._one_per_value(fact.field)
                 listed = "; ".join(
-                    f"{personal_facts.value_text(f, self._packs)} {cite(f)}"
+                    f"{personal_facts.value_text(f, self.coverage)} {cite(f)}"
                     + (f" ({f.date})" if f.date else "")
                     for f in facts
                 )
+                label = self.coverage.fields.label(fact.field)
                 sentences.append(
-                    f"Your records do not agree on the {fact.label}: {listed}. "
+                    f"Your records do not agree on the {label}: {listed}. "
                     "Ask your care team which result applies to you."
                 )
                 continue
-            sentence = personal_facts.sentence(fact, self.profile, self._packs)
+            sentence = personal_facts.sentence(fact, self.profile, self.coverage)
             sentences.append(f"{sentence} {cite(fact)}")
         if self.index is not None and personal:
             quote = self._passage(
@@ -126,22 +121,22 @@ class PersonalContext:
 
     def _relevant(self, asked: set[str], context: set[str], personal: bool) -> list[ProfileFact]:
         """Her facts the question is about, most relevant first, one per sentence."""
-        generic = self._packs.fields.generic_topics
+        generic = self.coverage.fields.generic_topics
         scored: list[tuple[int, int, ProfileFact]] = []
         for order, f in enumerate(self._candidates()):
-            topics = fact_topics(f, self._packs)
+            topics = fact_topics(f, self.coverage)
             specific = topics - generic
             score = 3 * len(specific & asked) + len(specific & context)
             score += len(topics & generic & asked) if personal else 0
             if score:
                 scored.append((-score, order, f))
         scored.sort(key=lambda t: (t[0], t[1]))
-        return _one_each([f for _, _, f in scored], self._packs.fields)
+        return _one_each([f for _, _, f in scored], self.coverage.fields)
 
     def _candidates(self) -> Iterator[ProfileFact]:
         """Facts stated on their own, only the newest of a kind where the field says so
         (the newest value of each lab test)."""
-        registry = self._packs.fields
+        registry = self.coverage.fields
         newest: dict[tuple[str, str], ProfileFact] = {}
         for f in self.profile.facts:
             key = _latest_key(f, registry)

@@ -101,7 +101,8 @@ def interest(profile: Profile, coverage: Coverage) -> set[str]:
 
 def _lookup(fact: ProfileFact, profile: Profile, spec: FieldSpec | None) -> Lookup:
     """Placeholder values for one fact: its own, her other facts' and the spec's parts."""
-    own = {"value": fact.value, "label": fact.label, "date": fact.date or ""}
+    label = spec.label if spec is not None else fact.label
+    own = {"value": fact.value, "label": label, "date": fact.date or ""}
 
     def lookup(name: str) -> str:
         if spec is not None and name in spec.parts:

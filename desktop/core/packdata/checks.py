@@ -11,16 +11,27 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+MAX_DATA_BYTES = 1_000_000
+
 
 def read_toml(path: Path, problems: list[str]) -> dict[str, Any]:
-    """The file's tables, {} when it does not exist (pack data files are optional)."""
+    """The file's tables, {} when it does not exist (pack data files are optional). Like a
+    section, a data file may not be a link, nor larger than ``MAX_DATA_BYTES``."""
+    if path.is_symlink():
+        problems.append(f"{path.name}: links are not allowed in a pack")
+        return {}
     try:
+        if path.stat().st_size > MAX_DATA_BYTES:
+            problems.append(f"{path.name}: larger than {MAX_DATA_BYTES // 1000} kB, not read")
+            return {}
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         problems.append(f"{path.name}: not valid TOML ({exc})")
-        return {}
+    except OSError as exc:
+        problems.append(f"{path.name}: cannot be read ({exc.strerror or exc})")
+    return {}
 
 
 def table(value: object, where: str, problems: list[str]) -> dict[str, Any]:
@@ -29,6 +40,15 @@ def table(value: object, where: str, problems: list[str]) -> dict[str, Any]:
     if not isinstance(value, dict):
         problems.append(f"{where}: must be a table")
         return {}
+    return value
+
+
+def entry(value: object, where: str, problems: list[str], known: set[str]) -> dict[str, Any] | None:
+    """One entry of a file that must be a table with known keys; None when it is not."""
+    if not isinstance(value, dict):
+        problems.append(f"{where}: must be a table")
+        return None
+    unknown_keys(value, known, where, problems)
     return value
 
 

@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop.core.packdata import checks
+
 Lookup = Callable[[str], str]  # a placeholder's name -> its value ("" when it has none)
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -143,9 +145,5 @@ def _phrases(value: Any, where: str, problems: list[str]) -> tuple[Phrase, ...]:
 
 
 def _cases(value: Any, where: str, problems: list[str]) -> dict[str, Phrase]:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        problems.append(f"{where}: must be a table of value = phrase")
-        return {}
-    return {k: p for k, v in value.items() if (p := parse_phrase(v, f"{where}.{k}", problems))}
+    cases = checks.table(value, where, problems)
+    return {k: p for k, v in cases.items() if (p := parse_phrase(v, f"{where}.{k}", problems))}

@@ -110,12 +110,11 @@ def parse_scope(data: dict[str, Any], problems: list[str]) -> Scope:
     return scope
 
 
-def _neighbour(number: int, entry: object, problems: list[str]) -> Neighbour | None:
+def _neighbour(number: int, raw: object, problems: list[str]) -> Neighbour | None:
     where = f"scope.toml: neighbours {number}"
-    if not isinstance(entry, dict):
-        problems.append(f"{where}: must be a table")
+    entry = checks.entry(raw, where, problems, _NEIGHBOUR_KEYS)
+    if entry is None:
         return None
-    checks.unknown_keys(entry, _NEIGHBOUR_KEYS, where, problems)
     name = checks.text(entry.get("name"), f"{where}: name", problems, required=True)
     sources = checks.strings(entry.get("patterns"), f"{where}: patterns", problems)
     if not sources:

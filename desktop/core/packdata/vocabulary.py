@@ -182,12 +182,11 @@ def parse_vocabulary(data: dict[str, Any], problems: list[str]) -> Vocabulary:
     return vocabulary
 
 
-def _drug(generic: str, entry: object, problems: list[str]) -> Drug | None:
+def _drug(generic: str, raw: object, problems: list[str]) -> Drug | None:
     where = f"vocabulary.toml: drugs.{generic}"
-    if not isinstance(entry, dict):
-        problems.append(f'{where}: must be a table such as {{ brands = ["Name"] }}')
+    entry = checks.entry(raw, where, problems, {*_DRUG_LISTS, "fuzzy"})
+    if entry is None:
         return None
-    checks.unknown_keys(entry, {*_DRUG_LISTS, "fuzzy"}, where, problems)
     lists = {key: checks.strings(entry.get(key), f"{where}.{key}", problems) for key in _DRUG_LISTS}
     fuzzy = checks.flag(entry.get("fuzzy"), f"{where}.fuzzy", problems, False)
     return Drug(generic, **lists, fuzzy=fuzzy)
