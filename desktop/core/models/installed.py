@@ -56,6 +56,8 @@ class InstalledModel:
 
 
 class InstalledModels:
+    """The models folder and its ``state.json``: read, changed under one lock, listed."""
+
     def __init__(
         self, home: Path, catalog_loader: Callable[[], list[CatalogEntry]] | None = None
     ) -> None:

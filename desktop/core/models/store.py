@@ -28,6 +28,9 @@ CRASH_LIMIT = 2  # a model that crashed the host this often is not loaded automa
 
 
 class ModelStore(InstalledModels):
+    """The installed models, and what can be done with them: import, verify, choose, remove,
+    resolve a name or path to a file, and count crashes of the model host."""
+
     # -- import and verify -----------------------------------------------------------------
     def import_file(self, path: Path) -> Iterator[Progress | InstalledModel]:
         """Copy a GGUF into the store; yields progress, then the InstalledModel."""
