@@ -99,7 +99,7 @@ def mini_services(tmp_path_factory: pytest.TempPathFactory, mini_guidelines: Pat
 
 @pytest.fixture
 def mini_window(qtbot, mini_services, monkeypatch):
-    """The real main window over the mini services; records unlock with the passphrase 'pw'."""
+    """The real main window over the mini services; records open with "test passphrase"."""
     from desktop.services.source import ready
     from desktop.settings import load_settings
     from desktop.ui.main_window import MainWindow
@@ -111,7 +111,7 @@ def mini_window(qtbot, mini_services, monkeypatch):
     win.show()
     with qtbot.waitSignal(win.services_ready, timeout=60000):
         win.start()
-    win.records.passphrase_provider = lambda prompt: "pw"
+    win.records.passphrase_provider = lambda prompt: "test passphrase"
     yield win
     win.shutdown()
 

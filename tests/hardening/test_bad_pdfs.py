@@ -220,7 +220,8 @@ def test_cli_guideline_import_refusal_is_one_line_and_changes_nothing(
 def test_window_records_import_of_every_bad_pdf(qtbot, mini_window, tmp_path: Path) -> None:
     window = mini_window
     paths = [pdfs.write(tmp_path / "files", kind) for kind in KINDS]
-    window.records.create_patient_named("Test Patient")
+    with qtbot.waitSignal(window.records.session_changed, timeout=30000):  # made off the GUI thread
+        window.records.create_patient_named("Test Patient")
     failures: list[str] = []
     window.records.failed.connect(failures.append)
     with qtbot.waitSignal(window.records.profile_shown, timeout=60000):

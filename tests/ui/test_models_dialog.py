@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
-from desktop.core.models import catalog, store
+from desktop.core.models import catalog, model_import
 from desktop.core.models.store import ModelStore
 from desktop.ui.models_dialog import ModelsDialog
 from models.make_tiny_gguf import bad_header_copy, truncated_copy, write_model
@@ -67,7 +67,7 @@ def test_catalogue_rows_and_disabled_buttons(dialog: ModelsDialog) -> None:
 
 
 def test_import_a_file_with_progress(qtbot, dialog, tiny, monkeypatch) -> None:
-    monkeypatch.setattr(store, "CHUNK", 32 * 1024)
+    monkeypatch.setattr(model_import, "CHUNK", 32 * 1024)
     values: list[int] = []
     dialog.progress.valueChanged.connect(values.append)
     dialog.file_provider = lambda: [str(tiny)]
@@ -150,7 +150,7 @@ class _GatedStore(ModelStore):
 
 
 def test_cancel_keeps_nothing(qtbot, lantern_home, tiny, monkeypatch) -> None:
-    monkeypatch.setattr(store, "CHUNK", 32 * 1024)
+    monkeypatch.setattr(model_import, "CHUNK", 32 * 1024)
     gated = _GatedStore(lantern_home)
     d = ModelsDialog(gated)
     qtbot.addWidget(d)
