@@ -17,6 +17,7 @@ from bench import (  # noqa: E402
     analysis_rates,
     answer_latency,
     bundle_size,
+    clinic_documents,
     embedding_throughput,
     eval_answers,
     extraction_quality,
@@ -76,6 +77,8 @@ def _steps(only: set[str], run: runs.Run, quick: bool) -> None:
         run.step("index_build", index_build.run, repeat)
     if wanted("extraction"):
         run.step("extraction_quality", extraction_quality.run)
+    if wanted("clinic_documents"):
+        run.step("clinic_documents", clinic_documents.run)
     if wanted("verification"):
         run.step("verification", verification.run)
     if wanted("llm"):
