@@ -68,6 +68,12 @@ _TESTS = {
     "albumin": "albumin alb",
     "vitamin_d": "vitamind 25ohvitamind vitd",
     "oestradiol": "oestradiol estradiol e2",
+    "ldh": "ldh ld lactatedehydrogenase",
+    "mcv": "mcv",
+    "phosphate": "phosphate phos",
+    "troponin": "troponin troponint troponini hstroponin hstroponint",
+    "cholesterol": "cholesterol totalcholesterol chol",
+    "triglycerides": "triglycerides trig trigs",
 }
 TEST_NAMES = {alias: name for name, aliases in _TESTS.items() for alias in aliases.split()}
 _STOP_WORDS = {"grade", "because", "with", "from", "the", "and", "due", "for", "risk", "of"}
@@ -75,7 +81,7 @@ _STOP_WORDS = {"grade", "because", "with", "from", "the", "and", "due", "for", "
 
 def test_name(written: str | None, unit: str | None = None) -> str:
     key = re.sub(r"[^a-z0-9]", "", (written or "").lower())
-    name = written if written in _TESTS else TEST_NAMES.get(key, key)
+    name = TEST_NAMES.get(key, key)
     if (unit or "").strip() == "%" and name in ("neutrophils", "lymphocytes"):
         return f"{name}_percent"
     return name
@@ -275,7 +281,7 @@ def score_document(label: dict, folder: Path, result: Result) -> None:
     with document_order(document_day_first(pages)):
         result.doc_dates.add(document_info(pages).date == label["doc_date"])
     misses: list[str] = []
-    lab_golds = [((test_name(g["name"]), g["date"], number(g["value"])), g) for g in label["labs"]]
+    lab_golds = [((g["name"], g["date"], number(g["value"])), g) for g in label["labs"]]
     matched = match(lab_golds, lab_predictions(facts), result.labs, "lab", misses)
     med_preds = med_predictions(facts)
     med_golds = [((drug_key(g["drug"]), g["event"], g["date"]), g)
@@ -291,10 +297,28 @@ def score_document(label: dict, folder: Path, result: Result) -> None:
     result.misses[label["doc"]] = misses
 
 
+def check_label(label: dict, folder: Path) -> None:
+    """Fails loudly on a malformed label: a missing document, a bad date, event or flag."""
+    where = f"{folder.name}/{label.get('doc')}"
+    days = [label["doc_date"]] + [x["date"] for x in label["labs"] + label["medication_events"]]
+    problems = [f"date {d!r}" for d in days if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(d))]
+    problems += [f"event {e['event']!r}" for e in label["medication_events"]
+                 if e["event"] not in EVENTS]
+    problems += [f"flag {x['flag']!r}" for x in label["labs"] if x["flag"] not in (None, "H", "L")]
+    problems += [f"value {x['value']!r}" for x in label["labs"] if number(x["value"]) is None]
+    if not (folder / label["doc"]).is_file():
+        problems.append("no such document")
+    if problems:
+        raise ValueError(f"bad label {where}: {', '.join(problems)}")
+
+
 def load(split: str) -> tuple[list[dict], Path]:
     folder = DATA / split
     lines = (folder / "labels.jsonl").read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()], folder
+    labels = [json.loads(line) for line in lines if line.strip()]
+    for label in labels:
+        check_label(label, folder)
+    return labels, folder
 
 
 def score(split: str) -> Result:
@@ -328,7 +352,8 @@ def figures(result: Result, documents: int) -> dict:
     for event, tally in result.by_event.items():
         p, r = tally.pr()
         counts = f"{tally.gold} labelled, {tally.predicted} predicted"
-        out[f"  {event}"] = f"P {p:.2f} R {r:.2f} ({counts})"
+        shown_p = f"{p:.2f}" if tally.predicted else "n/a"
+        out[f"  {event}"] = f"P {shown_p} R {r:.2f} ({counts})"
     out["trap facts produced"] = result.traps
     out["document dates correct"] = result.doc_dates.text()
     silent = [e for e, t in result.by_event.items() if t.gold and not t.predicted]
