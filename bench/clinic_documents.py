@@ -14,8 +14,11 @@ Scoring, per split:
   event + date; dose, previous dose and reason are separate rates over the labels that state
   them. Today's facts carry an event this way: ``dose_change`` (from/to/reason/date);
   ``medication`` with ``start``/``stop`` dates, ``status: past`` (a stop on the fact's date),
-  and ``hold``/``held``/``restart``/``restarted`` dates if an extractor sets them. An event the
+  and, if an extractor sets them, ``hold``/``held``/``restart``/``restarted`` dates or a
+  status ``held``/``on hold``/``paused``/``withheld``/``interrupted`` (a hold) or
+  ``restarted``/``resumed`` (a restart) on the fact's date. An event the
   facts cannot carry counts as missed, and the output says which kinds had no prediction;
+- the same prediction twice in a document (same key) counts once;
 - traps: text that must not become a fact (a range alone, a target, a planned dose, a drug only
   discussed). A fact whose evidence overlaps one and that matched no label is counted.
 
@@ -39,6 +42,8 @@ from desktop.core.records.importer import _read
 DATA = REPO / "bench" / "data" / "clinic_documents"
 EVENTS = ("start", "stop", "dose_change", "hold", "restart")
 NOT_A_CLAIM = {"planned", "considered", "discussed", "declined", "not started"}
+HELD = {"held", "on hold", "paused", "withheld", "interrupted"}
+RESTARTED = {"restarted", "resumed"}
 
 # test names as clinics print them -> one name (keys: lower case, letters and digits only)
 _TESTS = {
@@ -174,8 +179,12 @@ def _medication_events(f: Fact) -> list[tuple[str, str | None]]:
     events = [(e, d.get(e) or d.get(alt)) for e, alt in
               (("start", ""), ("stop", ""), ("hold", "held"), ("restart", "restarted"))]
     events = [(e, day) for e, day in events if day]
-    if d.get("status") == "past" and not d.get("stop"):
+    status = d.get("status") or ""
+    if status == "past" and not d.get("stop"):
         events.append(("stop", f.date))
+    for event, names in (("hold", HELD), ("restart", RESTARTED)):
+        if status in names and not any(e == event for e, _ in events):
+            events.append((event, f.date))
     return events
 
 
