@@ -25,7 +25,7 @@ _SYSTEM = (
 _LABELLED = re.compile(
     # the space after each optional part is inside its group (no \s* retried per position)
     rf"(?P<sys>{_SYSTEM}[\s.,]*(?:\([^)\n]{{0,25}}\)\s*)?(?:histologic\s+)?)?grade\s*"
-    rf"(?:\([^)\n]{{0,25}}\)\s*)?[:\-,=]?\s*(?:grade\s+)?{_VALUE}\b"
+    rf"(?:\([^)\n]{{0,25}}\)\s*)?[:\-,=]?\s*(?:grade\s+)?(?:G\s?)?{_VALUE}\b"
     rf"|\bnottingham\s+(?P<w>{_ROMAN})\b(?=\s*(?:\(\s*of|/|of\b))",
     re.IGNORECASE,
 )

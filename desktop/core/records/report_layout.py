@@ -52,6 +52,9 @@ _DEFINITION = re.compile(
     rf"(?:<|>|{_NUMBER}\s*-\s*{_NUMBER}\s*%|no\s+staining|weak|intermediate|strong)",
     re.IGNORECASE,
 )
+# "0 and 1+ negative, 2+ equivocal": a score naming its category (a scale when two are in a
+# row; "HER2: 1+ negative" alone is a result)
+_SCORE_FIRST = re.compile(rf"\b[0-3]\s*\+?\s+{_CATEGORY}\b", re.IGNORECASE)
 # an intensity breakdown "(0 20%; 1+ 30%; 2+ 30%; 3+ 20%)": percents of cells per intensity
 _BREAKDOWN = re.compile(
     r"(?:\(\s*0\s*-?\s*\d{1,3}\s*%\s*\)?|\d{1,3}\s*%)?"
@@ -79,6 +82,9 @@ _STATEMENT = re.compile(
     r"\bpatients\b|\bcases\b|\bsamples\b|\bwomen\b|"
     r"\b\d+\s*/\s*\d+\s*\(\s*\d+\s*%\s*\)\s*(?:were|was|are)\b|"
     r"\bcontro[il]s?\b|\bwhether\b|"
+    # a condition or a scoring rule: "positive if >=1% stain", "HER2 scoring: 0 and 1+ ..."
+    # ("is interpreted as positive" is how reports write a result: not here)
+    r"\bif\s*(?:[<>≤≥=]|\d|(?:greater|less|more|at\s+least|fewer)\b)|\bscoring\s*:|"
     r"\b(?:positive|negative|[23]\s*\+)\s+or\s+(?:\w+\s+)?(?:positive|negative|amplified|"
     r"[0-3]\s*\+)",
     re.IGNORECASE,
@@ -119,6 +125,7 @@ def _entries(text: str) -> list[tuple[int, int, bool]]:
         if m:
             found.append((m.start(), word.end(), bool(m.group("cmp") or m.group("is"))))
     found.extend((m.start(), m.end(), True) for m in _DEFINITION.finditer(text))
+    found.extend((m.start(), m.end(), False) for m in _SCORE_FIRST.finditer(text))
     found.sort()
     merged: list[tuple[int, int, bool]] = []
     for start, end, alone in found:
