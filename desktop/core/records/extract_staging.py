@@ -137,9 +137,11 @@ def _tokens(text: str) -> list[_Token]:
             found += [_t(m), _n(m)] + ([_m(m)] if m.group("m") else [])
     found += [*_alone(text), *_labelled(text)]
     out: list[_Token] = []
+    taken = bytearray(len(text) + 1)  # the characters a kept token covers (linear, not n^2)
     for token in found:
-        if not any(t.start < token.end and token.start < t.end for t in out):
+        if not any(taken[token.start : token.end]):
             out.append(token)
+            taken[token.start : token.end] = b"\x01" * (token.end - token.start)
     if any(t.kind != "M" and not t.clinical for t in out):
         out = [t for t in out if not t.clinical]
     return sorted(out, key=lambda t: t.start)

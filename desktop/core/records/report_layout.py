@@ -57,9 +57,10 @@ _DEFINITION = re.compile(
 _SCORE_FIRST = re.compile(rf"\b[0-3]\s*\+?\s+{_CATEGORY}\b", re.IGNORECASE)
 # an intensity breakdown "(0 20%; 1+ 30%; 2+ 30%; 3+ 20%)": percents of cells per intensity
 _BREAKDOWN = re.compile(
-    r"(?:\(\s*0\s*-?\s*\d{1,3}\s*%\s*\)?|\d{1,3}\s*%)?"
-    r"(?:\s*[;,]?\s*(?:\(?\s*0\s*-?\s*|[1-3]\s*\+\s*)\d{1,3}\s*%){2,}\s*\)?"
-    r"|\(\s*0\s+\d{1,3}\s*%\s*\)",
+    # possessive spaces (``\s*+``): a long run of spaces or digits is read once, not retried
+    r"(?=\S)(?:\(\s*+0\s*+-?\s*+\d{1,3}\s*+%\s*+\)?|\d{1,3}\s*+%)?"
+    r"(?:\s*+[;,]?\s*+(?:\(?\s*+0\s*+-?\s*+|[1-3]\s*+\+\s*+)\d{1,3}\s*+%){2,}\s*+\)?"
+    r"|\(\s*+0\s++\d{1,3}\s*+%\s*+\)",
 )
 # "positive and negative controls", "high, low and negative": categories named together
 _PAIR = re.compile(
@@ -144,18 +145,19 @@ def _scale_regions(text: str) -> list[tuple[int, int]]:
     entries = _entries(text)
     regions: list[tuple[int, int]] = []
     run: list[tuple[int, int, bool]] = []
+    run_end = 0  # the furthest end of the run's entries (kept, not recomputed: linear)
 
     def close() -> None:
         if len(run) >= 2 or (run and run[0][2]):
-            regions.append((run[0][0], max(e for _, e, _ in run)))
+            regions.append((run[0][0], run_end))
 
     for entry in entries:
         if run:
-            gap_start = max(e for _, e, _ in run)
-            gap = text[gap_start : entry[0]]
-            if entry[0] - gap_start > _ENTRY_GAP or _MARKER_WORD.search(gap):
+            gap = text[run_end : entry[0]]
+            if entry[0] - run_end > _ENTRY_GAP or _MARKER_WORD.search(gap):
                 close()
                 run = []
+        run_end = max(run_end, entry[1]) if run else entry[1]
         run.append(entry)
     close()
     regions.extend(m.span() for m in _BREAKDOWN.finditer(text))
