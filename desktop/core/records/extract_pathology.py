@@ -8,6 +8,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 
+from desktop.core.records.certainty import CHECK
 from desktop.core.records.extract_biomarkers import her2, ki67, receptors
 from desktop.core.records.extract_grade import grades
 from desktop.core.records.extract_staging import stage, tnm
@@ -128,8 +129,9 @@ def histology(page: Page) -> Iterator[Fact]:
     found = sorted(_histology_found(page))
     history = history_regions(page.masked)
     report = [f for f in found if not inside(history, f[0])]
+    unusual = {} if report else {CHECK: "read from the clinical history, not the diagnosis"}
     for start, end, label in report or found:
-        yield Fact("histology", label, page.evidence(start, end))
+        yield Fact("histology", label, page.evidence(start, end), details=dict(unusual))
 
 
 _EXPLICIT_SIDE = re.compile(
@@ -185,15 +187,18 @@ def laterality(page: Page) -> Iterator[Fact]:
     found = [(_side(m), *m.span()) for m in _EXPLICIT_SIDE.finditer(text)]
     if not found:
         found = _tumour_sides(page, history)
+    unusual: dict[str, str] = {}
     if not found:
         mentions = list(_SIDE_MENTION.finditer(text))
         outside = [m for m in mentions if not inside(history, m.start())]
         found = [(_side(m), *m.span()) for m in (outside or mentions)[:1]]
+        if not outside and mentions:
+            unusual = {CHECK: "read from the clinical history, not the diagnosis"}
     seen = set()
     for side, start, end in found:
         if side not in seen:
             seen.add(side)
-            yield Fact("laterality", side, page.evidence(start, end))
+            yield Fact("laterality", side, page.evidence(start, end), details=dict(unusual))
 
 
 # the readers of a pathology page, in the order their facts are listed
