@@ -175,22 +175,29 @@ class Her2Reading:
 
     @classmethod
     def read(cls, before: str | None, words: str) -> Her2Reading:
-        by_ish = _BY_ISH.search(words)
-        amp = _AMP.search(words)
-        ish = None
-        if amp and (re.search(ISH_WORDS, words, re.IGNORECASE) or not _IHC_ONLY.search(words)):
-            ish = "not amplified" if amp.group(1) else "amplified"
-        status = before or _status(words)
-        if by_ish and status in ("positive", "negative") and ish is None:
-            ish = "amplified" if status == "positive" else "not amplified"
-        if by_ish or (ish is not None and not _IHC_ONLY.search(words) and before is None):
-            status = None  # the status is the ISH result's
+        ish, status = _ish_and_status(before, words)
         score = ihc_score(words)
         if score is None and _PICK.search(words[:40]) and status is None:
             status = "negative"  # "zero or 1+": a negative result with no score
         if score and (status, score) in _CONTRADICTIONS:
             return cls(None, ish, None)  # "Negative ... (Score=3+)": neither is stated
         return cls(score, ish, None if score else status)
+
+
+def _ish_and_status(before: str | None, words: str) -> tuple[str | None, str | None]:
+    """The ISH result a HER2 statement gives, and its bare status when that is not the ISH
+    result's ("Negative by FISH" is an ISH result, not an IHC status)."""
+    by_ish = _BY_ISH.search(words)
+    amp = _AMP.search(words)
+    ish = None
+    if amp and (re.search(ISH_WORDS, words, re.IGNORECASE) or not _IHC_ONLY.search(words)):
+        ish = "not amplified" if amp.group(1) else "amplified"
+    status = before or _status(words)
+    if by_ish and status in ("positive", "negative") and ish is None:
+        ish = "amplified" if status == "positive" else "not amplified"
+    if by_ish or (ish is not None and not _IHC_ONLY.search(words) and before is None):
+        status = None  # the status is the ISH result's
+    return ish, status
 
 
 # a written status the score contradicts: the report is not read for either
