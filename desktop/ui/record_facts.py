@@ -107,6 +107,9 @@ class FactsView(QSplitter):
         for fact in facts:
             row = [fact.label, shown_value(fact), fact.date or "", where(fact, profile)]
             child = QTreeWidgetItem([*row, status(fact)])
+            if fact.check and not fact.confirmed:  # not stated in answers until she checks it
+                child.setToolTip(4, "Lantern will not state this in answers until you confirm it.")
+                head.setText(4, head.text(4) or "please check")
             child.setData(0, FACT_ROLE, fact.id)
             head.addChild(child)
         head.setExpanded(disagree or len(facts) <= 3)
@@ -209,4 +212,6 @@ def status(fact: ProfileFact) -> str:
         return "entered by you"
     if fact.source == "corrected":
         return f"corrected (read as {fact.extracted_value})"
-    return "confirmed" if fact.confirmed else "not checked yet"
+    if fact.confirmed:
+        return "confirmed"
+    return f"please check: {fact.check}" if fact.check else "not checked yet"

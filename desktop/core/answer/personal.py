@@ -21,6 +21,7 @@ from desktop.core.knowledge.pack import GuidelineSection
 from desktop.core.knowledge.retrieve import SectionHit
 from desktop.core.packdata.fields import FieldRegistry
 from desktop.core.packdata.packs import Coverage, installed
+from desktop.core.records.certainty import needs_check
 from desktop.core.records.profile import Profile, ProfileFact
 from desktop.core.records.search import RecordHit, RecordIndex
 from desktop.core.text import words
@@ -98,6 +99,14 @@ class PersonalContext:
                 sentences.append(
                     f"Your records do not agree on the {label}: {listed}. "
                     "Ask your care team which result applies to you."
+                )
+                continue
+            if needs_check(fact):  # read from an unusual place: not stated as hers yet
+                label = self.coverage.fields.label(fact.field)
+                sentences.append(
+                    f"Your records mention your {label}, but Lantern is not sure it read it "
+                    f"right ({fact.check}), so it does not state it here. Please check it in "
+                    f"the Records tab {cite(fact)}."
                 )
                 continue
             sentence = personal_facts.sentence(fact, self.profile, self.coverage)

@@ -1,7 +1,10 @@
 """Tumour biomarkers from record text: ER and PR (status, percent, staining intensity), HER2
-(IHC score, ISH result, the derived category) and Ki-67. A receptor's result is read from
-the words after its mention by one small rule per kind of statement (a status word, an
-Allred score, a bound, a leading percent), tried in order."""
+(IHC score, ISH result, the derived category) and Ki-67.
+
+Each ER/PR/HER2 statement (``marker_statements``: a mention, the result written before it,
+the words after it) is read here on the masked page (``report_layout``: legends, scales and
+criteria blanked). A receptor's status is read by one small rule per kind of statement (a
+status word, an Allred score, a bound, a leading percent), tried in order."""
 
 from __future__ import annotations
 
@@ -10,55 +13,44 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from desktop.core.records.facts import Evidence, Fact, Page
-
-_NEG = r"(negative|neg|-(?!\w))"
-_POS = r"(positive|pos|\+(?!\w))"
-_RECEPTOR = {
-    "er": r"(?:estrogen|oestrogen)\s+receptors?|\bER\b",
-    "pr": r"progesterone\s+receptors?|\bPgR\b|\bPR\b",
-}
-# a mention and the words after it, up to the end of its line or sentence
-_RECEPTOR_MENTION = {
-    name: re.compile(rf"({pattern})\s*(\(\w+\))?\s*[:\-]?\s*(?P<tail>[^\n.;]{{0,60}})", re.I)
-    for name, pattern in _RECEPTOR.items()
-}
-_NEXT_MARKER = re.compile(
-    r"\b(?:PR|PgR|ER|HER-?2|progesterone|estrogen|oestrogen|Ki-?67|AR|androgen)\b", re.IGNORECASE
+from desktop.core.records.marker_statements import Statement
+from desktop.core.records.receptor_words import (
+    ISH_WORDS,
+    Her2Reading,
+    PercentReading,
+    clean_tail,
+    ish_result,
+    percent_reading,
 )
-_PAIR = re.compile(
-    r"^\s*(?:/|and|&)\s*(?:PR|PgR|progesterone receptors?)\b\s*(?:\(\w+\))?\s*[:\-]?",
+
+# a status right after the marker: "ER+", "ER-, PR-" ("ER/PR- POSITIVE": "-" is a dash)
+_LEADING_POS = re.compile(r"\s*\+(?!\s*\d)")
+_LEADING_NEG = re.compile(r"\s*-(?=\s*(?:[,;/)]|and\b|$))", re.IGNORECASE)
+_POSITIVE = re.compile(
+    r"\b(?:positive|pos)\b|\b(?:found|expression|expressed|staining)\s+in\s+(?:\w+\s+){0,3}"
+    r"(?:over\s+|more\s+than\s+|less\s+than\s+|approximately\s+)?[1-9]\d{0,2}\s*(?:-\s*\d+\s*)?%",
     re.IGNORECASE,
 )
-_PERCENT = re.compile(r"(\d{1,3})\s*%")
-# "<1%", "less than 1%": a bound, not a percent
-_BOUND_PERCENT = re.compile(
-    r"(?:<=?|≤|\bless than|\bunder|\bbelow|\bfewer than)\s*(\d{1,3})\s*%", re.IGNORECASE
+_NEGATIVE = re.compile(
+    r"\b(?:negative|neg)\b|\bno\s+(?:\w+\s+){0,2}?(?:expression|immunoreactiv\w*|staining|"
+    r"reactivity)|\bnot\s+expressed\b",
+    re.IGNORECASE,
 )
-# Allred (quick) score out of 8: "8/8", "Allred 7/8", "(Allred score 6)"
+_LOW = re.compile(r"^\W*(?:\w+\W+){0,2}?low\b", re.IGNORECASE)
+_PENDING = re.compile(
+    r"^[\W\w]{0,30}?\b(?:pending|ordered|will\s+be|to\s+follow|in\s+progress|requested|"
+    r"not\s+(?:performed|done|available)|unable\s+to|cannot\s+be|sent\s+(?:for|to))\b",
+    re.IGNORECASE,
+)
+# Allred (quick) score out of 8: "8/8", "Allred 7/8", "(Allred score 6)", "ER,PR-8 points"
 _ALLRED = re.compile(
     r"^\s*(?:\(?(?:allred|quick)(?:\s+score)?\)?\s*[:\-=]?\s*)?([0-8])\s*/\s*8\b"
-    r"|\b(?:allred|quick)(?:\s+score)?\s*(?:of\s*)?[:\-=]?\s*([0-8])(?:\s*/\s*8)?\b",
+    r"|\b(?:allred|quick)(?:\s+score)?\s*(?:of\s*)?[:\-=]?\s*([0-8])(?:\s*/\s*8)?\b"
+    r"|^\W*([0-8])\s*points?\b",
     re.IGNORECASE,
 )
-# a percent written straight after the receptor: "ER 95%", "PR: 0%"
-_LEADING_PERCENT = re.compile(r"^\s*[:=\-]?\s*(\d{1,3})\s*%")
-_LEADING_NEG = re.compile(rf"\s*{_NEG}", re.IGNORECASE)
-_LEADING_POS = re.compile(rf"\s*{_POS}", re.IGNORECASE)
-_LOW = re.compile(r"\blow\b", re.IGNORECASE)
-_STATUS_WORD = re.compile(r"\b(positive|negative)\b", re.IGNORECASE)
 _INTENSITY = re.compile(
     r"\b(weak|moderate|strong|intense)(?:ly)?\b(?:\s*(?:to|-|/)\s*(weak|moderate|strong)\b)?",
-    re.IGNORECASE,
-)
-_HER2_IHC = re.compile(
-    r"HER-?2\b[^.\n]{0,40}?\b(?:IHC)?[^.\n]{0,15}?\b([0-3])\s*(\+|plus)"
-    r"|HER-?2\b[^.\n]{0,30}?\b(?:IHC\s*)?(?:score\s*)?(?<![\d.])(0)\b(?![.,]\d|\s*%)",
-    re.IGNORECASE,
-)
-# CAP template: "HER2 (ERBB2) by Immunohistochemistry: Equivocal (Score 2+)"
-_HER2_IHC_LONG = re.compile(
-    r"HER-?2\b[^.\n]{0,30}?\b(?:immunohistochemi\w*|IHC)\b[^.\n]{0,40}?"
-    r"\b(?:score\s*)?([0-3])\s*(\+|plus)",
     re.IGNORECASE,
 )
 _ULTRALOW = re.compile(
@@ -66,54 +58,47 @@ _ULTRALOW = re.compile(
     r"≤\s*10\s*%|<=\s*10\s*%|up to 10\s*%",
     re.IGNORECASE,
 )
-_ISH = re.compile(
-    r"\b(FISH|ISH|in situ hybridi[sz]ation|SISH|CISH|DISH)\b(?:[^.\n]|\.\d){0,60}?"
-    r"\b(not amplified|non-?amplified|negative|amplified|positive)\b",
-    re.IGNORECASE,
-)
-_KI67 = re.compile(r"Ki-?67[^.\n%]{0,30}?(\d{1,3})\s*%", re.IGNORECASE)
+_KI67 = re.compile(r"Ki-?67[^.\n%\x1f]{0,30}?(\d{1,3})\s*%", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class _Tail:
-    """The words after a receptor's mention (cut at the next marker), with what the status
-    rules read in them."""
+    """What one statement writes about a receptor."""
 
     name: str  # "er" or "pr"
-    words: str
-    exact: str  # ``words`` with bounds ("<1%") blanked: what an exact percent is read from
-    bounds: list[re.Match[str]] = field(default_factory=list)
-    percent: re.Match[str] | None = None
+    before: str | None  # a result written before the marker
+    words: str  # the words after it (definitions blanked)
+    percent: PercentReading | None = None
     allred: int | None = None
+    extra: dict[str, str] = field(default_factory=dict)
 
 
-def _tail(name: str, words: str) -> _Tail:
-    if name == "er":
-        pair = _PAIR.match(words)  # "ER/PR positive": the status is shared
-        if pair:
-            words = words[pair.end() :]
-    nxt = _NEXT_MARKER.search(words)
-    if nxt:
-        words = words[: nxt.start()]
-    bounds = list(_BOUND_PERCENT.finditer(words))
-    exact = words
-    for b in bounds:  # "<1%" gives no percent
-        exact = exact[: b.start()] + " " * (b.end() - b.start()) + exact[b.end() :]
-    allred = _ALLRED.search(words)
-    score = int(allred.group(1) or allred.group(2)) if allred else None
-    return _Tail(name, words, exact, bounds, _PERCENT.search(exact), score)
+def _allred(words: str) -> int | None:
+    m = _ALLRED.search(words)
+    if not m:
+        return None
+    return int(next(g for g in m.groups() if g is not None))
+
+
+def _first_status(words: str) -> str | None:
+    """The first status word or phrase in ``words`` ("positive", "no expression")."""
+    pos, neg = _POSITIVE.search(words), _NEGATIVE.search(words)
+    if pos and (not neg or pos.start() < neg.start()):
+        return "positive"
+    return "negative" if neg else None
 
 
 def _written_status(tail: _Tail) -> str | None:
-    """A status word: "negative", "ER+", "ER low", "ER: 90% positive"."""
-    if _LEADING_NEG.match(tail.words):
-        return "negative"
+    """A status written before the marker or after it: "negative", "ER+", "ER low"."""
+    if tail.before in ("positive", "negative"):
+        return tail.before
     if _LEADING_POS.match(tail.words):
         return "positive"
+    if _LEADING_NEG.match(tail.words):
+        return "negative"
     if tail.name == "er" and _LOW.search(tail.words):
         return "low positive"
-    word = _STATUS_WORD.search(tail.words[:40])
-    return word.group(1).lower() if word else None
+    return _first_status(tail.words)
 
 
 def _allred_status(tail: _Tail) -> str | None:
@@ -128,18 +113,16 @@ def _allred_status(tail: _Tail) -> str | None:
 
 def _bound_status(tail: _Tail) -> str | None:
     """ "ER <1%": negative."""
-    if tail.bounds and not tail.percent and int(tail.bounds[0].group(1)) <= 1:
-        return "negative"
-    return None
+    p = tail.percent
+    return "negative" if p and p.below_one else None
 
 
-def _leading_percent_status(tail: _Tail) -> str | None:
-    """ "ER 95%": ASCO/CAP, 1% or more is positive."""
-    leading = _LEADING_PERCENT.match(tail.exact)
-    if not leading:
+def _percent_status(tail: _Tail) -> str | None:
+    """ "ER 95%", "found in 75% of cells": ASCO/CAP, 1% or more is positive."""
+    p = tail.percent
+    if not p or p.value is None or not p.leading:
         return None
-    pct = int(leading.group(1))
-    return "negative" if pct == 0 else "positive" if pct <= 100 else None
+    return "negative" if p.high == 0 else "positive"
 
 
 # the rules for a receptor's status, in order: the first that gives one decides
@@ -147,7 +130,7 @@ _STATUS_RULES: tuple[Callable[[_Tail], str | None], ...] = (
     _written_status,
     _allred_status,
     _bound_status,
-    _leading_percent_status,
+    _percent_status,
 )
 
 
@@ -163,35 +146,57 @@ def _intensity(words: str) -> str | None:
 def _receptor_status(tail: _Tail) -> str | None:
     """The status the first rule gives; ER positive in 1-10% of cells is ER-low."""
     status = next((s for rule in _STATUS_RULES if (s := rule(tail)) is not None), None)
-    pct = int(tail.percent.group(1)) if tail.percent else None
-    if tail.name == "er" and status == "positive" and pct is not None and 1 <= pct <= 10:
+    p = tail.percent
+    if tail.name == "er" and status == "positive" and p and p.high is not None and p.high <= 10:
         return "low positive"
     return status
 
 
 def _receptor_facts(tail: _Tail, ev: Evidence) -> Iterator[Fact]:
-    """The status, percent and intensity one mention states (nothing when it states
+    """The status, percent and intensity one statement gives (nothing when it states
     neither a status nor a percent)."""
     status = _receptor_status(tail)
-    if status is None and tail.percent is None:
+    percent = tail.percent.value if tail.percent else None
+    if status is None and percent is None:
         return
-    name, percent = tail.name, tail.percent
+    name = tail.name
     if status:
         details = {"scale": f"Allred {tail.allred}/8"} if tail.allred is not None else {}
         yield Fact(f"{name}_status", status, ev, details=details)
-    if percent:
-        yield Fact(f"{name}_percent", percent.group(1), ev)
+    if percent is not None:
+        yield Fact(f"{name}_percent", percent, ev)
     intensity = _intensity(tail.words)
     if intensity and status != "negative":
         yield Fact(f"{name}_intensity", intensity, ev)
 
 
+def _evidence(page: Page, st: Statement, used: int) -> Evidence:
+    """Evidence from the statement's start to the end of what was read of its tail."""
+    end = st.tail_start + used if used else st.end
+    return page.evidence(st.start, max(end, st.end))
+
+
+def _used(words: str) -> int:
+    """How much of a tail a reading used: up to its first clause end after a result."""
+    m = re.search(
+        r"(?:positive|negative|pos|neg|expression|\d\s*%|\d\s*\+|[0-8]\s*/\s*8)", words, re.I
+    )
+    if not m:
+        return len(words.rstrip())
+    stop = re.compile(r"\.(?=\s|$)|[;\n]").search(words, m.end())
+    return stop.start() if stop else len(words.rstrip())
+
+
 def receptors(page: Page) -> Iterator[Fact]:
-    """ER and PR: status, percent and staining intensity, per mention."""
-    for name, mention in _RECEPTOR_MENTION.items():
-        for m in mention.finditer(page.flat):
-            tail = _tail(name, m.group("tail"))
-            yield from _receptor_facts(tail, page.evidence(m.start(), m.end()))
+    """ER and PR: status, percent and staining intensity, per statement."""
+    for st in page.statements:
+        names = [k for k in st.kinds if k in ("er", "pr")]
+        if not names or (_PENDING.match(st.tail) and st.before is None):
+            continue
+        words = clean_tail(st.tail)
+        for name in names:
+            tail = _Tail(name, st.before, words, percent_reading(words), _allred(words))
+            yield from _receptor_facts(tail, _evidence(page, st, _used(words)))
 
 
 def her2_category(ihc: str | None, ish: str | None, ultralow: bool) -> str | None:
@@ -207,71 +212,88 @@ def her2_category(ihc: str | None, ish: str | None, ultralow: bool) -> str | Non
     return None
 
 
-def _ihc_scores(flat: str) -> dict[str, tuple[int, int]]:
-    """Each distinct HER2 IHC score on the page, with the (start, end) of its first mention
-    (overlapping mentions read once, the first kept)."""
-    found: dict[int, tuple[int, int, str]] = {}
-    for pattern in (_HER2_IHC, _HER2_IHC_LONG):
-        for m in pattern.finditer(flat):
-            ihc = f"{m.group(1)}+" if m.group(1) else "0"
-            found.setdefault(m.start(), (m.start(), m.end(), "0" if ihc == "0+" else ihc))
-    distinct: dict[str, tuple[int, int]] = {}
-    last_end = None
-    for start, end, ihc in sorted(found.values()):
-        if last_end is not None and start < last_end:
+@dataclass(frozen=True)
+class _Found:
+    """One HER2 result on the page, where it is and its evidence."""
+
+    kind: str  # "ihc", "ish" or "status"
+    value: str
+    pos: int
+    ev: Evidence
+    window: str = ""  # the words after an IHC score, for ultralow wording
+
+
+def _her2_results(page: Page) -> list[_Found]:
+    """Every HER2 IHC score, ISH result and bare status on the page, in order."""
+    found: list[_Found] = []
+    for st in page.statements:
+        if "her2" not in st.kinds or (_PENDING.match(st.tail) and st.before is None):
             continue
-        last_end = end
-        distinct.setdefault(ihc, (start, end))
-    return distinct
+        words = clean_tail(st.tail)
+        reading = Her2Reading.read(st.before, words)
+        ev = _evidence(page, st, _used(words))
+        if reading.score is not None:
+            found.append(_Found("ihc", reading.score, st.start, ev, words))
+        if reading.ish is not None:
+            found.append(_Found("ish", reading.ish, st.start, ev))
+        if reading.status is not None:
+            found.append(_Found("status", reading.status, st.start, ev))
+    seen = {(f.kind, f.pos) for f in found}
+    for start, end, value in ish_result(page.masked):
+        if not any(k == "ish" and abs(p - start) < 200 for k, p in seen):
+            found.append(_Found("ish", value, start, page.evidence(start, end)))
+    return sorted(found, key=lambda f: f.pos)
 
 
-def _ish(text: str) -> tuple[str, re.Match[str]] | None:
-    """The first ISH result in ``text`` ("amplified" or "not amplified") and its match."""
-    m = _ISH.search(text)
-    if not m:
-        return None
-    word = m.group(2).lower()
-    return ("amplified" if word in ("amplified", "positive") else "not amplified"), m
+def _nearest_ish(found: list[_Found], pos: int) -> _Found | None:
+    ish = [f for f in found if f.kind == "ish"]
+    return min(ish, key=lambda f: (abs(f.pos - pos), f.pos < pos), default=None)
 
 
 def her2(page: Page) -> Iterator[Fact]:
-    """HER2 IHC and ISH and the derived category. When a page gives different IHC scores
-    (a primary and a recurrence), each is kept, with the ISH result and ultralow wording
-    found between it and the next HER2 score."""
-    flat = page.flat
-    ish = _ish(flat)
-    ish_ev = page.evidence(ish[1].start(), ish[1].end()) if ish else None
-    if ish and ish_ev:
-        yield Fact("her2_ish", ish[0], ish_ev)
-    scores = _ihc_scores(flat)
-    if len(scores) > 1:
-        yield from _her2_per_score(page, scores)
-        return
-    ihc = next(iter(scores), None)
-    ihc_ev = page.evidence(*scores[ihc]) if ihc else None
-    if ihc and ihc_ev:
-        yield Fact("her2_ihc", ihc, ihc_ev)
-    category = her2_category(ihc, ish[0] if ish else None, bool(_ULTRALOW.search(flat)))
-    ev = ish_ev or ihc_ev
-    if category and ev:
-        yield Fact("her2_category", category, ev)
-
-
-def _her2_per_score(page: Page, scores: dict[str, tuple[int, int]]) -> Iterator[Fact]:
-    """Each IHC score with the category read from the text up to the next score."""
-    starts = sorted(start for start, _ in scores.values())
-    for ihc, (start, end) in scores.items():
-        later = [s for s in starts if s > start]
-        window = page.flat[start : later[0] if later else len(page.flat)]
-        local = _ish(window)
-        ev = page.evidence(start, end)
-        yield Fact("her2_ihc", ihc, ev)
-        category = her2_category(ihc, local[0] if local else None, bool(_ULTRALOW.search(window)))
+    """HER2 IHC and ISH results and the category each IHC score gives (a 2+ with the ISH
+    result nearest to it). Without a score: the category an ISH result or a bare status
+    gives ("negative" when the report says only that)."""
+    found = _her2_results(page)
+    ihc = [f for f in found if f.kind == "ihc"]
+    for value in dict.fromkeys(f.value for f in found if f.kind == "ish"):
+        first = next(f for f in found if f.kind == "ish" and f.value == value)
+        yield Fact("her2_ish", value, first.ev)
+    scores: dict[str, _Found] = {}
+    for f in ihc:
+        scores.setdefault(f.value, f)
+    later = sorted(f.pos for f in scores.values())
+    for score, f in scores.items():
+        yield Fact("her2_ihc", score, f.ev)
+        nxt = next((p for p in later if p > f.pos), None)
+        window = page.masked[f.pos : nxt if nxt is not None else len(page.masked)]
+        ish = _nearest_ish(found, f.pos) if score == "2+" else None
+        category = her2_category(score, ish.value if ish else None, bool(_ULTRALOW.search(window)))
         if category:
-            yield Fact("her2_category", category, ev)
+            yield Fact("her2_category", category, ish.ev if ish else f.ev)
+    if scores:
+        return
+    yield from _unscored_category(found)
+
+
+def _unscored_category(found: list[_Found]) -> Iterator[Fact]:
+    """The category without an IHC score: ISH amplified is positive; a bare status."""
+    amplified = next((f for f in found if f.kind == "ish" and f.value == "amplified"), None)
+    if amplified:
+        yield Fact("her2_category", "positive", amplified.ev)
+        return
+    if any(f.kind == "ish" for f in found):
+        return  # ISH not amplified alone: the category needs the IHC score
+    for status in dict.fromkeys(f.value for f in found if f.kind == "status"):
+        f = next(x for x in found if x.kind == "status" and x.value == status)
+        value = "equivocal (ISH result needed)" if status == "equivocal" else status
+        yield Fact("her2_category", value, f.ev)
 
 
 def ki67(page: Page) -> Iterator[Fact]:
     """Ki-67 percent, per mention."""
-    for m in _KI67.finditer(page.flat):
+    for m in _KI67.finditer(page.masked):
         yield Fact("ki67_percent", m.group(1), page.evidence(*m.span()))
+
+
+__all__ = ["ISH_WORDS", "her2", "her2_category", "ki67", "receptors"]

@@ -11,7 +11,8 @@ from dataclasses import asdict, dataclass
 from dataclasses import field as dc_field
 from functools import cached_property
 
-from desktop.core.records import sections
+from desktop.core.records import report_layout, sections
+from desktop.core.records.marker_statements import Statement, statements
 from desktop.core.records.vocabulary import LAB_RE
 from desktop.core.text import RECORD, sentence_spans
 
@@ -85,6 +86,21 @@ class Page:
     @cached_property
     def _sections(self) -> list[tuple[int, str]]:
         return sections.section_classes(self.flat)
+
+    @cached_property
+    def _masked_regions(self) -> list[report_layout.Masked]:
+        return report_layout.masked_regions(self.flat)
+
+    @cached_property
+    def masked(self) -> str:
+        """``flat`` with its legends, scales, criteria and pick-lists masked (same length;
+        ``report_layout``): what the pathology readers read."""
+        return report_layout.mask(self.flat, self._masked_regions)
+
+    @cached_property
+    def statements(self) -> list[Statement]:
+        """The ER/PR/HER2 statements of the masked page (``marker_statements``)."""
+        return list(statements(self.masked))
 
     def section_at(self, pos: int) -> str | None:
         """The class of the section ``pos`` is in (``sections``; found once per page), None
@@ -223,7 +239,8 @@ NEGATION = re.compile(
     re.IGNORECASE,
 )
 _NOT_A_NEGATION = re.compile(
-    r"(?:no|not)\s+(?:new|change|changed|interval|significant change|further|longer|only)\b",
+    r"(?:no|not)\s+(?:new|change|changed|interval|significant change|further|longer|only|"
+    r"special\s+type|otherwise\s+specified)\b",
     re.IGNORECASE,
 )
 _CONTRAST = re.compile(

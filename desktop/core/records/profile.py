@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from desktop.core.packdata.fields import FieldRegistry
 from desktop.core.packdata.packs import installed
-from desktop.core.records import importer
+from desktop.core.records import certainty, importer
 from desktop.core.records.documents import document_info
 from desktop.core.records.extract import Evidence, Fact, extract
 from desktop.core.records.vault import Vault
@@ -72,6 +72,7 @@ class ProfileFact:
     source: Literal["extracted", "corrected", "added"] = "extracted"
     confirmed: bool = False
     extracted_value: str | None = None  # what the document said, when corrected
+    check: str | None = None  # why it needs her check before an answer states it (certainty)
 
     @property
     def label(self) -> str:
@@ -123,12 +124,13 @@ class Profile:
                     f.value
                     for f in self.by_field(spec.name)
                     if (f.details.get("status") or "") in spec.summary_statuses
+                    and not certainty.needs_check(f)
                 ]
                 if values:
                     joined = ", ".join(dict.fromkeys(values))
                     lines.append(spec.summary_line.replace("{values}", joined))
                 continue
-            fact = self.latest(spec.name)
+            fact = next((f for f in self.by_field(spec.name) if not certainty.needs_check(f)), None)
             if fact is not None:
                 lines.append(f"{fact.label}: {fact.value}")
         return lines
@@ -248,6 +250,7 @@ def build_profile(vault: Vault, docs: Iterable[importer.RecordDocument] | None =
         labels[doc.id] = label
         for fact in extracted:
             fid = fact_id(doc.sha256, fact)
+            details, unusual = certainty.unusual_place(fact.details)
             fix = corrections["facts"].get(fid)
             if fix and fix["action"] == "delete":
                 continue
@@ -258,12 +261,13 @@ def build_profile(vault: Vault, docs: Iterable[importer.RecordDocument] | None =
                     field=fact.field,
                     value=fix["value"] if corrected else fact.value,  # type: ignore[index]
                     date=fact.date or label.date,
-                    details=dict(fact.details),
+                    details=details,
                     evidence=fact.evidence,
                     doc_id=doc.id,
                     source="corrected" if corrected else "extracted",
                     confirmed=bool(fix),
                     extracted_value=fact.value if corrected else None,
+                    check=None if fix else unusual,
                 )
             )
     for added in corrections["added"]:
@@ -280,4 +284,5 @@ def build_profile(vault: Vault, docs: Iterable[importer.RecordDocument] | None =
                 confirmed=True,
             )
         )
+    certainty.settle(facts, fields().single_valued)
     return Profile(facts, labels)

@@ -165,9 +165,10 @@ def test_tnm_components_on_separate_synoptic_lines() -> None:
     assert _values(page, "tnm") == {"ypT1b ypN0(i+) cM0"}
 
 
-def test_synoptic_t_without_n_gives_no_tnm() -> None:
+def test_synoptic_t_without_n_gives_the_t_alone() -> None:
+    # changed: real reports state pT alone when no nodes were taken ("(AJCC pT2)"), a fact
     page = "Primary Tumor (pT): pT3\nRegional Lymph Nodes: not sampled\n"
-    assert _values(page, "tnm") == set()
+    assert _values(page, "tnm") == {"pT3"}
 
 
 def test_a_t2_weighted_mri_line_is_not_tnm() -> None:
