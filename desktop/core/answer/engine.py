@@ -19,8 +19,10 @@ from desktop.core.answer.analyze import (
     out_of_scope_clarification,
 )
 from desktop.core.answer.compose import CARE_TEAM_HEADING, compose, render_markdown
+from desktop.core.answer.language import other_language
+from desktop.core.answer.off_topic import off_topic, off_topic_clarification
 from desktop.core.answer.personal import PersonalContext
-from desktop.core.answer.schema import Answer
+from desktop.core.answer.schema import Answer, Clarification
 from desktop.core.answer.understand import Understanding, her_situations, understand
 from desktop.core.knowledge.index import GuidelineIndex
 from desktop.core.knowledge.normalise import normalise
@@ -170,6 +172,13 @@ class AnswerEngine:
             raise QuestionError("the question is empty")
         urgent = detect_urgent(text, self.coverage)
         clarification = detect_truncation(text, self.vocabulary())
+        language = other_language(text)
+        if language is not None:
+            return self._out_of_scope(text, urgent, start, language), []
+        note = off_topic(fold(text), self.coverage)
+        if note is not None:
+            clarification = off_topic_clarification(note, self.coverage)
+            return self._out_of_scope(text, urgent, start, clarification), []
         if out_of_scope_by_rule(text, self.coverage):
             return self._out_of_scope(text, urgent, start), []
         query = normalise(text, self.coverage.vocabulary)
@@ -183,7 +192,8 @@ class AnswerEngine:
             focus=_focus(understood, text, personal),
         )
         if not _in_scope(retrieval):
-            return self._out_of_scope(text, urgent, start), []
+            # an urgent sign is answered with its warning, never refused as out of scope
+            return self._out_of_scope(text, urgent, start, refuse=urgent is None), []
         hits = _same_league(retrieval.hits[: self.config.top_sections])
         t_retrieved = time.perf_counter()
         composition = compose(
@@ -226,10 +236,14 @@ class AnswerEngine:
         )
         return answer, list(hits)
 
-    def _out_of_scope(self, text: str, urgent, start: float) -> Answer:
+    def _out_of_scope(
+        self, text: str, urgent, start: float, why: Clarification | None = None, refuse=True
+    ) -> Answer:
+        if why is None and refuse:
+            why = out_of_scope_clarification(self.coverage, text)
         return Answer(
             question=text,
-            clarification=out_of_scope_clarification(self.coverage, text),
+            clarification=why,
             urgent=urgent,
             timings_ms={"total": round((time.perf_counter() - start) * 1000, 2)},
         )

@@ -202,6 +202,8 @@ def question_kind(text: str) -> str:
         return "signs"
     if _OUTLOOK.search(text):
         return "outlook"
+    if _SIDE_EFFECTS.search(text):
+        return "side_effects"
     if _DEFINITION_START.match(stripped):
         return "definition"
     if _PERSONAL.search(text):
