@@ -8,7 +8,7 @@ from __future__ import annotations
 from bench.common import save, show
 from bench.retrieval_quality import load_questions
 from desktop.core.answer.understand import understand
-from desktop.core.knowledge.rerank import FEATURES, Focus
+from desktop.core.knowledge.rerank import ALL_FEATURES, FEATURES, Focus
 from desktop.core.text import fold
 
 
@@ -35,6 +35,7 @@ def run(services) -> dict:
     variants: dict[str, frozenset[str] | None] = {"fusion only": None, "fusion + re-rank": FEATURES}
     for feature in sorted(FEATURES):
         variants[f"re-rank without {feature}"] = FEATURES - {feature}
+    variants["re-rank with situation (off by default)"] = ALL_FEATURES
     figures: dict = {"questions": len(questions)}
     for name, features in variants.items():
         for metric, value in _evaluate(services.retriever, questions, features).items():
