@@ -21,10 +21,10 @@ from desktop.core.records.lab_prose import (
     earlier_value,
     prose,
 )
-from desktop.core.records.lab_values import Token, after_qualifier, cells, lab_details
+from desktop.core.records.lab_values import Token, after_qualifier, cells, lab_details, unit_in
 from desktop.core.records.vocabulary import LAB_RE, lab_test
 
-_ROW_GAP = re.compile(r"[\s|:=,]*(?:\([^)]{0,20}\))?[\s|:=,]*")
+_ROW_GAP = re.compile(r"[\s|:=,]*(?:\([^)]{0,20}\))?[\s|:=,\[]*")
 _HEADER_HINT = re.compile(
     r"\b(?:collect\w*|drawn|date|specimen|sample|reported|results?)\b", re.IGNORECASE
 )
@@ -62,7 +62,9 @@ class _Row:
 
     @property
     def unit(self) -> str | None:
-        return next(iter(self.texts("unit")), None)
+        """The unit in the row's cells, or in the bracket after its name ("Sodium (mmol/L)")."""
+        written = next(iter(self.texts("unit")), None)
+        return written or unit_in(self.line[self.test_m.end() : self.rest_start])
 
     @property
     def test(self) -> str:

@@ -50,6 +50,15 @@ def after_qualifier(line: str, pos: int) -> int:
     return pos
 
 
+_UNIT_ONLY = re.compile(rf"\s*\(\s*(?P<unit>{UNIT})\s*\)\s*")
+
+
+def unit_in(qualifier: str) -> str | None:
+    """The unit a bracket after a test's name holds ("(mmol/L)"), or None."""
+    m = _UNIT_ONLY.fullmatch(qualifier)
+    return m.group("unit") if m else None
+
+
 def _unit(raw: str) -> str:
     unit = raw.replace("×", "x").replace("µ", "u").replace("μ", "u").replace(" ", "")
     unit = unit.translate(str.maketrans({"⁹": "9", "³": "3", "¹": "1", "²": "2", "⁶": "6"}))
