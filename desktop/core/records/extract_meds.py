@@ -243,12 +243,13 @@ _CHANGE_HEDGE = re.compile(
 _FROM = re.compile(rf"\bfrom\s+(?P<d>{_DOSE_CORE})", re.IGNORECASE)
 _TO = re.compile(rf"\b(?:to|at)\s+(?P<d>{_DOSE_CORE})", re.IGNORECASE)
 _ARROW = re.compile(rf"(?P<a>{_DOSE_CORE})\s*(?:->|→|=>)\s*(?P<b>{_DOSE_CORE})", re.IGNORECASE)
-_REASON = re.compile(
+REASON = re.compile(
     r"(?:\bdue to|\bd/t|\bbecause of|\bfor|\bsecondary to|\bowing to|\bgiven|\bin view of|"
     r"\bin the setting of|\bin light of)\s+"
-    r"(?!\d+\s*(?:days?|weeks?|wks?|cycles?|months?)\b)(?!\d+\s*(?:mg|mcg))"
+    r"(?!(?:\d+|one|two|three|four|five|six|a|an|a few|several)\s*"
+    r"(?:days?|weeks?|wks?|cycles?|months?)\b)(?!\d+\s*(?:mg|mcg))"
     r"(?P<r>(?:[^.;()]|\.(?=\d))+?)"
-    r"(?=\s*(?:[,;(]|\.(?!\d)|\bthen\b|\band (?:resumed|restarted|now)\b|"
+    r"(?=\s*(?:[,;()]|\.(?!\d)|\bthen\b|\band (?:resumed|restarted|now)\b|"
     r"\bon\s+\d|\bon\s+[A-Z][a-z]+\s+\d|\bstarting\b|\beffective\b|$))",
     re.IGNORECASE,
 )
@@ -273,6 +274,17 @@ def _change_doses(sentence: str, change: re.Match[str]) -> dict[str, str]:
     return details
 
 
+def _change_date(sentence: str, change: re.Match[str]) -> str | None:
+    """The change's date: the first written after the dose it goes to ("resumed at 5 mg on
+    07/22/2025"), else the sentence's first."""
+    to = _TO.search(sentence, change.start())
+    if to:
+        after = parse_date(sentence[to.end() :])
+        if after:
+            return after
+    return parse_date(sentence)
+
+
 def _changed_drug(mentions: list[re.Match[str]], change: re.Match[str]) -> re.Match[str] | None:
     """The drug a change word speaks of: the last one named before it, else the first after."""
     before = [m for m in mentions if m.start() < change.start()]
@@ -291,10 +303,10 @@ def _dose_change(
     details = _change_doses(sentence, change)
     if "to" not in details:
         return None
-    reason = _REASON.search(sentence, change.start())
+    reason = REASON.search(sentence, change.start())
     if reason:
         details["reason"] = reason.group("r").strip()
-    date = parse_date(sentence)
+    date = _change_date(sentence, change)
     if date:
         details["date"] = date
     drug_match = _changed_drug(mentions, change)

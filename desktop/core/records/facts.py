@@ -112,6 +112,11 @@ _CONNECTOR = re.compile(
 )
 
 
+def _open_bracket(line: str) -> bool:
+    """Whether a line leaves a bracket open ("(21 DAYS ON, 7"): the next line continues it."""
+    return line.count("(") > line.count(")")
+
+
 def soft_join(text: str) -> str:
     """The page with line breaks that fall mid-phrase turned into spaces (same length, so
     offsets still point into the page). A break stays when the line ends a sentence or the
@@ -127,7 +132,7 @@ def soft_join(text: str) -> str:
         joined = bool(stripped) and bool(nxt) and not stripped.endswith((".", ";", "|"))
         if joined and "|" in nxt:
             joined = False
-        if joined and not _CONNECTOR.search(stripped):
+        if joined and not _CONNECTOR.search(stripped) and not _open_bracket(stripped):
             # a lowercase start continues the phrase, unless it is the next lab row ("eGFR")
             joined = nxt[0].islower() and not LAB_RE.match(nxt)
         out.append(" " if joined else "\n")
