@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from desktop.core.records.dates import DATE, find_dates
+from desktop.core.records.dates import DATE, find_dates, parse_date
 from desktop.core.records.facts import Fact, Page, lines
 from desktop.core.records.lab_prose import (
     ADMISSION_CUE,
@@ -21,13 +21,17 @@ from desktop.core.records.lab_prose import (
     earlier_value,
     prose,
 )
-from desktop.core.records.lab_values import Token, after_qualifier, cells, lab_details, unit_in
+from desktop.core.records.lab_values import NUM, Token, after_qualifier, cells, lab_details, unit_in
 from desktop.core.records.vocabulary import LAB_RE, lab_test
 
 _ROW_GAP = re.compile(r"[\s|:=,]*(?:\([^)]{0,20}\))?[\s|:=,\[]*")
 _HEADER_HINT = re.compile(
-    r"\b(?:collect\w*|drawn|date|specimen|sample|reported|results?)\b", re.IGNORECASE
+    r"\b(?:collect\w*|drawn|date|specimen|sample|reported|results?|labs?|bloods?)\b",
+    re.IGNORECASE,
 )
+# the date blood was taken, which a later "Reported:" or "Received:" line does not replace
+_COLLECTED = re.compile(r"\b(?:collect\w*|drawn|taken|sampled|venepuncture)\b", re.IGNORECASE)
+_NOT_COLLECTED = re.compile(r"\b(?:report\w*|receiv\w*|printed|verified)\b", re.IGNORECASE)
 _LEADING_DATE = re.compile(
     rf"^\s*(?:{DATE.pattern})(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?\s*[|:,-]?\s*", re.IGNORECASE
 )
@@ -39,6 +43,10 @@ _ADMISSION_DATE = re.compile(
 # a date written after a row's value: "ANC recovered to 1.8 on 08/06/2024"
 _DATE_AFTER_VALUE = re.compile(rf"\s*,?\s*(?:on|dated|drawn|collected)?\s*\(?\s*(?:{DATE.pattern})")
 _DIGIT = re.compile(r"\d")
+# a previous result and its date in the columns after the value ("3.1 Low 5.1 07/14/2025")
+_PREVIOUS_COLUMN = re.compile(
+    rf"\s*(?:(?:HH|LL|H|L|HIGH|LOW|High|Low)\b\s*)?(?P<value>{NUM})\s+(?P<date>{DATE.pattern})",
+)
 _BOUND_BEFORE_VALUE = re.compile(r"[<>≤≥]=?\s*$")
 
 
@@ -149,6 +157,13 @@ def _single_row(page: Page, row: _Row, row_date: str | None) -> Iterator[Fact]:
     details = lab_details(test, unit, ranges[0] if ranges else None, flag, value)
     yield Fact("lab", value, page.evidence(start, end), date=row_date, details=details)
     yield from earlier_value(page, row.line_start, row.line, end - row.line_start, test, unit)
+    previous = _PREVIOUS_COLUMN.match(after) if not written else None
+    if previous:  # a "previous result and date" column
+        p_start = row.line_start + row.rest_start + offset + m.end() + previous.start("value")
+        p_value = previous.group("value")
+        p_details = lab_details(test, unit, ranges[0] if ranges else None, None, p_value)
+        p_ev = page.evidence(p_start, p_start + len(p_value))
+        yield Fact("lab", p_value, p_ev, parse_date(previous.group("date")), p_details)
 
 
 def _is_row(body: str, test_m: re.Match[str]) -> bool:
@@ -172,6 +187,7 @@ class _LabLines:
         self._page = page
         self._column_dates: list[str] = []
         self._current_date: str | None = None
+        self._collected = False  # the current date is a collection date
         written = _ADMISSION_DATE.search(page.flat)
         self._admission = (
             next(iso for _, _, iso in find_dates(written.group("date"))) if written else None
@@ -189,8 +205,13 @@ class _LabLines:
         ):
             self._column_dates = found
             return True
+        collected = _COLLECTED.search(line)
+        if collected and len(found) > 1:  # "Date collected: ... Date received: ..."
+            found = [iso for _, _, iso in find_dates(line[collected.end() :])][:1] or found
         if len(found) == 1 and _HEADER_HINT.search(line):
-            self._current_date, self._column_dates = found[0], []
+            if not (self._collected and _NOT_COLLECTED.search(line) and not collected):
+                self._current_date, self._column_dates = found[0], []
+                self._collected = bool(collected)
             return not LAB_RE.search(line)
         return False
 

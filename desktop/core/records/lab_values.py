@@ -41,13 +41,19 @@ _FLAG = {"H": "high", "HH": "high", "HIGH": "high", "L": "low", "LL": "low", "LO
 Token = tuple[str, re.Match[str] | None, int]
 
 
+# a footnote code after a test name ("WBC 01   3.1"): the performing laboratory, not a value
+_FOOTNOTE = re.compile(r"[ \t]+0\d(?=[ \t]+\d)")
+
+
 def after_qualifier(line: str, pos: int) -> int:
     """Where a row's values start after a test name ending at ``pos``: after a bracketed
-    qualifier ("eGFR (CKD-EPI 2021)"), unless the brackets hold a number."""
+    qualifier ("eGFR (CKD-EPI 2021)"), unless the brackets hold a number, and after a
+    laboratory footnote code ("WBC 01")."""
     qualifier = _QUALIFIER.match(line, pos)
     if qualifier and not _BRACKETED_NUMBER.match(line, pos):
-        return qualifier.end()
-    return pos
+        pos = qualifier.end()
+    footnote = _FOOTNOTE.match(line, pos)
+    return footnote.end() if footnote else pos
 
 
 _UNIT_ONLY = re.compile(rf"\s*\(\s*(?P<unit>{UNIT})\s*\)\s*")

@@ -25,3 +25,25 @@ def test_bracketed_units_and_range_column_before_dates() -> None:
     value, details = got[("ALT", "2025-06-30")]
     assert value == "57" and details["flag"] == "high" and details["ref_high"] == "33"
     assert got[("ALT", "2025-06-02")][0] == "19"
+
+
+def test_collection_date_wins_and_previous_result_column() -> None:
+    text = (
+        "Date collected: 05/12/2025 0800 Date received: 05/13/2025 Date reported: 05/14/2025\n"
+        "TESTS RESULT FLAG PREVIOUS RESULT AND DATE UNITS REFERENCE INTERVAL\n"
+        "WBC 01 2.9 Low 4.8 04/07/2025 x10E3/uL 3.4-10.8\n"
+        "Reported: 05/14/2025\n"
+        "Platelets 01 160 150-450\n"
+    )
+    got = _labs(text)
+    assert got[("WBC", "2025-05-12")][0] == "2.9"
+    assert got[("WBC", "2025-04-07")][0] == "4.8"
+    assert got[("platelets", "2025-05-12")][0] == "160"
+    assert not any(value == "1" for value, _ in got.values())
+
+
+def test_labs_heading_dates_the_values_under_it() -> None:
+    text = "Seen 11/20/2025.\nLABS (11/17/2025)\nWBC 4.6 K/uL, Hgb 11.9 g/dL, Plt 214 K/uL."
+    got = _labs(text)
+    assert got[("WBC", "2025-11-17")][0] == "4.6"
+    assert got[("platelets", "2025-11-17")][0] == "214"
