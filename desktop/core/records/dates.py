@@ -138,3 +138,34 @@ def find_dates(text: str) -> Iterator[tuple[int, int, str]]:
 def parse_date(text: str) -> str | None:
     """The first date in ``text`` as ISO, or None."""
     return next((iso for _, _, iso in find_dates(text)), None)
+
+
+_NO_YEAR = re.compile(
+    r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[a-z]*\.?(?!\s*,?\s*(?:19|20)\d{2})(?![a-z])"
+    r"|\b(?P<m2>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<d2>\d{1,2})"
+    r"(?:st|nd|rd|th)?\b(?!\s*,?\s*(?:19|20)\d{2})(?!\s*(?:mg|mcg|g|units|%))",
+    re.IGNORECASE,
+)
+
+
+_MAY_VERB = re.compile(r"\s+(?:be|have|need|not|also|help|cause|require|take|start|stop)\b")
+
+
+def dates_with_year(text: str, year: str | None) -> list[tuple[int, int, str]]:
+    """(start, end, ISO) of each date in ``text``: full dates, and day-month dates without a
+    year ("23 June", "June 23") given ``year`` when one is known."""
+    found = list(find_dates(text))
+    if year:
+        taken = [(a, b) for a, b, _ in found]
+        for m in _NO_YEAR.finditer(text):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            if _MAY_VERB.match(text, m.end()):  # "cycle 2 may be delayed"
+                continue
+            day = int(m.group("d") or m.group("d2"))
+            month = _MONTHS[(m.group("m") or m.group("m2")).lower()[:3]]
+            iso = _iso(int(year), month, day)
+            if iso:
+                found.append((m.start(), m.end(), iso))
+    return sorted(found)

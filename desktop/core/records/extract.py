@@ -47,7 +47,7 @@ def extract_page(doc: str, page: int, text: str, doc_date: str | None = None) ->
         *medications(read),
         *dose_changes(read),
         *holds_and_restarts(read, doc_date),
-        *labs(read),
+        *labs(read, doc_date),
     ]
     out = []
     for fact in facts:

@@ -21,7 +21,15 @@ from desktop.core.records.lab_prose import (
     earlier_value,
     prose,
 )
-from desktop.core.records.lab_values import NUM, Token, after_qualifier, cells, lab_details, unit_in
+from desktop.core.records.lab_values import (
+    NUM,
+    UNIT,
+    Token,
+    after_qualifier,
+    cells,
+    lab_details,
+    unit_in,
+)
 from desktop.core.records.vocabulary import LAB_RE, lab_test
 
 _ROW_GAP = re.compile(r"[\s|:=,]*(?:\([^)]{0,20}\))?[\s|:=,\[]*")
@@ -41,7 +49,10 @@ _ADMISSION_DATE = re.compile(
     re.IGNORECASE,
 )
 # a date written after a row's value: "ANC recovered to 1.8 on 08/06/2024"
-_DATE_AFTER_VALUE = re.compile(rf"\s*,?\s*(?:on|dated|drawn|collected)?\s*\(?\s*(?:{DATE.pattern})")
+_DATE_AFTER_VALUE = re.compile(
+    rf"(?:\s*(?:{UNIT})(?![A-Za-z0-9]))?"
+    rf"\s*,?\s*(?i:on|dated|drawn|collected)?\s*\(?\s*(?i:{DATE.pattern})"
+)
 _DIGIT = re.compile(r"\d")
 # a previous result and its date in the columns after the value ("3.1 Low 5.1 07/14/2025")
 _PREVIOUS_COLUMN = re.compile(
@@ -183,8 +194,9 @@ class _LabLines:
     """Reads a page's lines in order, keeping the dates that head the lines below: the
     columns' dates, or one date for the rows under it."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, year: str | None = None) -> None:
         self._page = page
+        self._year = year  # the document's year, for dates written without one
         self._column_dates: list[str] = []
         self._current_date: str | None = None
         self._collected = False  # the current date is a collection date
@@ -233,12 +245,12 @@ class _LabLines:
             dates = self._column_dates if not lead else []
             yield from _row(self._page, body_start, body, test_m, dates, row_date)
         else:
-            yield from prose(self._page, line_start, line, row_date, self._admission)
+            yield from prose(self._page, line_start, line, row_date, self._admission, self._year)
 
 
-def labs(page: Page) -> Iterator[Fact]:
+def labs(page: Page, doc_date: str | None = None) -> Iterator[Fact]:
     """Lab facts on one page (read in its soft-joined text, so a sentence wrapped over two
     lines reads as one); dates are the row's or column's, or None (the document's)."""
-    reader = _LabLines(page)
+    reader = _LabLines(page, doc_date[:4] if doc_date else None)
     for line_start, line in lines(page.flat):
         yield from reader.read(line_start, line)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from desktop.core.records.dates import find_dates
+from desktop.core.records.dates import dates_with_year
 from desktop.core.records.extract_meds import DOSE, REASON
 from desktop.core.records.facts import FAMILY, Fact, Page
 from desktop.core.records.vocabulary import DRUG_RE, drug_generics
@@ -32,32 +32,8 @@ _HEDGE = re.compile(
     r"not to be|not be|decide|until (?:her|the|your) (?:counts?|bloods?|neutrophils?))\b|\?",
     re.IGNORECASE,
 )
-_NO_YEAR = re.compile(
-    r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-    r"[a-z]*\.?(?!\s*,?\s*(?:19|20)\d{2})(?![a-z])"
-    r"|\b(?P<m2>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<d2>\d{1,2})"
-    r"(?:st|nd|rd|th)?\b(?!\s*,?\s*(?:19|20)\d{2})(?!\s*(?:mg|mcg|g|units|%))",
-    re.IGNORECASE,
-)
-_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 _AFTER_REACH = 60
 _BEFORE_REACH = 40
-
-
-def dates_with_year(text: str, year: str | None) -> list[tuple[int, int, str]]:
-    """(start, end, ISO) of each date in ``text``: full dates, and day-month dates without a
-    year ("23 June", "June 23") given ``year`` when one is known."""
-    found = list(find_dates(text))
-    if year:
-        taken = [(a, b) for a, b, _ in found]
-        for m in _NO_YEAR.finditer(text):
-            if any(a <= m.start() < b for a, b in taken):
-                continue
-            day = int(m.group("d") or m.group("d2"))
-            month = _MONTHS.index((m.group("m") or m.group("m2")).lower()[:3]) + 1
-            if 1 <= day <= 31:
-                found.append((m.start(), m.end(), f"{year}-{month:02d}-{day:02d}"))
-    return sorted(found)
 
 
 def _clause_end(sentence: str, pos: int) -> int:

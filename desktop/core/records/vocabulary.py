@@ -115,6 +115,17 @@ LAB_TESTS: tuple[tuple[str, str], ...] = (
     ("QTc", r"QTcF?|QTc\s*\(Fridericia\)|(?i:corrected QT(?: interval)?)"),
     ("albumin", r"(?i:albumin)"),
     ("magnesium", r"(?i:magnesium)|Mg(?=\s*[:|]?\s*\d)"),
+    ("oestradiol", r"(?i:o?estradiol)|E2(?=\s*[:|]?\s*\d)"),
+    ("CRP", r"CRP|(?i:C[\s-]reactive protein)"),
+    ("urea", r"(?i:urea)(?!\s*(?:\d+(?:\.\d+)?\s*%|cream))|BUN"),
+    ("LDH", r"LDH|(?i:lactate dehydrogenase)"),
+    ("MCV", r"MCV"),
+    ("RBC", r"RBC|(?i:red (?:blood )?cell count)"),
+    ("haematocrit", r"HCT|Hct|(?i:ha?ematocrit)"),
+    ("cholesterol", r"(?i:total cholesterol|cholesterol)"),
+    ("triglycerides", r"(?i:triglycerides?)"),
+    ("vitamin D", r"(?i:(?:25[\s-]?(?:OH|hydroxy)\s*)?vitamin D|vit\.? D)"),
+    ("phosphate", r"(?i:phosphate)"),
 )
 LAB_RE = re.compile(
     "(?<![A-Za-z0-9])(?:"
