@@ -78,6 +78,12 @@ _OPTION_CONTEXT = re.compile(
     r"level [1-4][AB]? evidence)\b",
     re.IGNORECASE,
 )
+# a hold or restart: its dates are read by ``med_events``
+PAUSE = re.compile(
+    r"\b(?:held|withheld|paused|interrupted|suspended|temporarily|on hold|restarted|resumed|"
+    r"restart)\b",
+    re.IGNORECASE,
+)
 _COORDINATED = re.compile(r"[\s,/+]*(?:and|or|with|plus|&)?[\s,/+]*", re.IGNORECASE)
 _START = re.compile(r"\b(?:started|start(?:\s+date)?|began|initiated|commenced|since|from)\b", re.I)
 _STOP = re.compile(
@@ -99,6 +105,8 @@ def _start_stop(window: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for d_start, d_end, iso in find_dates(window):
         near = window[max(0, d_start - 25) : d_start]
+        if PAUSE.search(near):  # a hold or restart's date (``med_events``), not a start or stop
+            continue
         start_hit = list(_START.finditer(near))
         stop_hit = list(_STOP.finditer(near))
         if not start_hit and not stop_hit:  # "On 2024-03-04 she started ..."
@@ -121,7 +129,7 @@ def _start_stop(window: str) -> dict[str, str]:
 def _sentence_start_stop(sentence: str) -> dict[str, str]:
     """One date in a sentence that starts (or stops) its drugs applies to all of them."""
     dates = list(find_dates(sentence))
-    if len(dates) != 1:
+    if len(dates) != 1 or PAUSE.search(sentence):
         return {}
     starts = bool(re.search(r"\b(?:started|began|initiated|commenced)\b", sentence, re.I))
     stops = bool(_STOP.search(sentence))
@@ -200,6 +208,8 @@ def _sentence_medications(
         status = status or _SECTION_STATUS.get(section or "")
         lo = mentions[i - 1].end() if i else 0
         hi = mentions[i + 1].start() if i + 1 < len(mentions) else len(sentence)
+        if PAUSE.search(sentence[lo:hi]):  # a hold or restart: ``med_events`` reads it
+            continue
         details = _start_stop(sentence[lo:hi])
         if not details:
             if sentence_dates is None:
@@ -240,8 +250,12 @@ _CHANGE_HEDGE = re.compile(
     r"when|whenever|guideline|per label)\b",
     re.IGNORECASE,
 )
-_FROM = re.compile(rf"\bfrom\s+(?P<d>{_DOSE_CORE})", re.IGNORECASE)
-_TO = re.compile(rf"\b(?:to|at)\s+(?P<d>{_DOSE_CORE})", re.IGNORECASE)
+_FROM = re.compile(rf"\b(?:from|previously|down from)\s+(?P<d>{_DOSE_CORE})", re.IGNORECASE)
+_TO = re.compile(
+    rf"\b(?:to|at)\s+(?:(?:a|the)\s+)?(?:(?:lower|reduced|higher|new)\s+)?(?:dose\s+of\s+)?"
+    rf"(?P<d>{_DOSE_CORE})",
+    re.IGNORECASE,
+)
 _ARROW = re.compile(rf"(?P<a>{_DOSE_CORE})\s*(?:->|→|=>)\s*(?P<b>{_DOSE_CORE})", re.IGNORECASE)
 REASON = re.compile(
     r"(?:\bdue to|\bd/t|\bbecause of|\bfor|\bsecondary to|\bowing to|\bgiven|\bin view of|"
@@ -263,10 +277,9 @@ def _change_doses(sentence: str, change: re.Match[str]) -> dict[str, str]:
         return {"from": arrow.group("a"), "to": arrow.group("b")}
     details: dict[str, str] = {}
     frm = _FROM.search(sentence, change.start())
-    to = next(
-        (t for t in _TO.finditer(sentence, change.start()) if not frm or t.start() >= frm.end()),
-        None,
-    )
+    tos = [t for t in _TO.finditer(sentence, change.start()) if not frm or t.start() != frm.start()]
+    # "from 600 mg to 400 mg"; else "restarted at 100 mg (reduced from 125 mg)"
+    to = next((t for t in tos if frm and t.start() >= frm.end()), tos[0] if tos else None)
     if frm:
         details["from"] = frm.group("d")
     if to:

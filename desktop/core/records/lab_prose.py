@@ -28,7 +28,10 @@ FILLER = re.compile(
 # what follows a number that makes it no lab value: "2 x ULN", "3 days", "600 mg"
 AFTER_VALUE_SKIP = re.compile(
     r"^\s*(?:x|×|times)\s*(?:ULN|upper|normal)|^\s*-\s*\d|^\s*(?:days?|weeks?|months?|years?|"
-    r"cycles?|mg(?!\s*/)|hours?)\b",
+    r"cycles?|mg(?!\s*/)|hours?)\b"
+    # a threshold, not a result: "neutrophils 1.0 x10^9/L or more", "ANC 1.5 or above"
+    rf"|^\s*(?:(?:{UNIT})(?![A-Za-z0-9]))?\s*(?:or|and) (?:more|above|higher|greater|over|less|"
+    r"below|lower|under)\b",
     re.IGNORECASE,
 )
 _INLINE_TAIL = re.compile(

@@ -56,7 +56,11 @@ def _event_date(
 
 
 def _drug(mentions: list[re.Match[str]], event: re.Match[str]) -> re.Match[str] | None:
-    """The drug an event word speaks of: the nearest named before it, else the first after."""
+    """The drug an event word speaks of: one named inside it, else the nearest named before
+    it, else the first after."""
+    inside = [m for m in mentions if event.start() <= m.start() < event.end()]
+    if inside:  # "stopped letrozole temporarily"
+        return inside[0]
     before = [m for m in mentions if m.end() <= event.start()]
     if before:
         return before[-1]

@@ -60,3 +60,26 @@ def test_reason_is_not_a_duration() -> None:
 def test_open_bracket_joins_the_next_line() -> None:
     text = "PALBOCICLIB 100 MG DAILY (21 DAYS ON, 7\nDAYS OFF) FROM TODAY"
     assert "\n" not in soft_join(text)
+
+
+def test_restart_at_lower_dose_is_a_dose_change_with_previous_dose() -> None:
+    text = (
+        "Palbociclib restarted 21-Jan-2026 at 100 mg (reduced from 125 mg because of grade 3 "
+        "neutropenia)."
+    )
+    changes = [e for e in _events(text) if e[0] == "dose_change"]
+    assert changes and changes[0][3]["to"] == "100 mg" and changes[0][3]["from"] == "125 mg"
+    assert changes[0][3]["reason"] == "grade 3 neutropenia"
+    assert changes[0][2] == "2026-01-21"
+
+
+def test_temporary_stop_is_a_hold_not_a_stop() -> None:
+    text = "Date: 5 August 2025\nWe stopped letrozole temporarily from 29 July 2025."
+    facts = extract([("letter", [text])])
+    meds = [(f.details.get("status"), f.date) for f in facts if f.field == "medication"]
+    assert meds == [("held", "2025-07-29")]
+
+
+def test_threshold_in_a_plan_is_not_a_lab_value() -> None:
+    text = "Treat if neutrophils 1.0 x10^9/L or more and platelets 100 x10^9/L or more."
+    assert [f for f in extract([("note", [text])]) if f.field == "lab"] == []
