@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from desktop.core.records.dates import DATE, find_dates, parse_date
 from desktop.core.records.facts import Fact, Page, lines
+from desktop.core.records.lab_flowsheet import Flowsheet
 from desktop.core.records.lab_prose import (
     ADMISSION_CUE,
     AFTER_VALUE_SKIP,
@@ -197,6 +198,7 @@ class _LabLines:
     def __init__(self, page: Page, year: str | None = None) -> None:
         self._page = page
         self._year = year  # the document's year, for dates written without one
+        self._flowsheet = Flowsheet()
         self._column_dates: list[str] = []
         self._current_date: str | None = None
         self._collected = False  # the current date is a collection date
@@ -228,9 +230,14 @@ class _LabLines:
         return False
 
     def read(self, line_start: int, line: str) -> Iterator[Fact]:
-        """The lab facts of one line: a heading of dates gives none; a row dated at its
-        start ("2024-08-01 | ANC | 0.9") or not; else prose."""
-        if self._heading(line):
+        """The lab facts of one line: a flowsheet's header or row (``lab_flowsheet``); a
+        heading of dates gives none; a row dated at its start ("2024-08-01 | ANC | 0.9") or
+        not; else prose."""
+        flow = self._flowsheet.read(self._page, line_start, line)
+        if flow is not None:
+            yield from flow
+            return
+        if self._flowsheet.header(line) or self._heading(line):
             return
         row_date = self._current_date
         body, body_start = line, line_start

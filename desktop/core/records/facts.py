@@ -105,7 +105,7 @@ def lines(text: str) -> Iterator[tuple[int, str]]:
 
 
 _CONNECTOR = re.compile(
-    r"(?:[,:(/-]|\b(?:of|and|or|to|for|with|in|on|the|a|an|at|by|from|was|is|were|are|"
+    r"(?:[,:(/]|(?<=\w)-|\b(?:of|and|or|to|for|with|in|on|the|a|an|at|by|from|was|is|were|are|"
     r"has|had|receptor|status|score|grade|carcinoma|reduced|started|stopped|since|until|till|"
     r"dated))$",
     re.IGNORECASE,

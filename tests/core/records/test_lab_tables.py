@@ -47,3 +47,22 @@ def test_labs_heading_dates_the_values_under_it() -> None:
     got = _labs(text)
     assert got[("WBC", "2025-11-17")][0] == "4.6"
     assert got[("platelets", "2025-11-17")][0] == "214"
+
+
+def test_flowsheet_with_tests_in_columns_and_dates_in_rows() -> None:
+    text = (
+        "HEMATOLOGY FLOWSHEET\n"
+        "Date        WBC    ANC    Plt\n"
+        "            K/uL   K/uL   K/uL\n"
+        "Ref         4.0-11.0 1.5-8.0 150-400\n"
+        "03/04/2025  6.1    3.9    301\n"
+        "04/01/2025  2.7 L  0.9 L  --\n"
+        "Seen today, no fever.\n"
+    )
+    got = _labs(text)
+    value, details = got[("ANC", "2025-04-01")]
+    assert value == "0.9" and details["flag"] == "low" and details["unit"] == "K/uL"
+    assert details["ref_low"] == "1.5" and details["ref_high"] == "8.0"
+    assert got[("platelets", "2025-03-04")][0] == "301"
+    assert ("platelets", "2025-04-01") not in got
+    assert got[("WBC", "2025-04-01")][0] == "2.7"
