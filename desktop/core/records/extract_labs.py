@@ -55,6 +55,12 @@ _DATE_AFTER_VALUE = re.compile(
     rf"\s*,?\s*(?i:on|dated|drawn|collected)?\s*\(?\s*(?i:{DATE.pattern})"
 )
 _DIGIT = re.compile(r"\d")
+# a line that lists reference ranges ("Reference ranges: calcium 2.20-2.60 mmol/L; ..."):
+# its numbers are limits, not results
+_RANGES_ONLY = re.compile(
+    r"^\s*(?:reference|normal|ref\.?)\s*(?:ranges?|intervals?|values?)?\s*:|^\s*ranges?\s*:",
+    re.IGNORECASE,
+)
 # a previous result and its date in the columns after the value ("3.1 Low 5.1 07/14/2025")
 _PREVIOUS_COLUMN = re.compile(
     rf"\s*(?:(?:HH|LL|H|L|HIGH|LOW|High|Low)\b\s*)?(?P<value>{NUM})\s+(?P<date>{DATE.pattern})",
@@ -237,7 +243,7 @@ class _LabLines:
         if flow is not None:
             yield from flow
             return
-        if self._flowsheet.header(line) or self._heading(line):
+        if self._flowsheet.header(line) or self._heading(line) or _RANGES_ONLY.match(line):
             return
         row_date = self._current_date
         body, body_start = line, line_start

@@ -22,19 +22,21 @@ from desktop.core.records.facts import Fact, Page
 from desktop.core.records.lab_values import NUM, UNIT, lab_details
 from desktop.core.records.vocabulary import LAB_RE, lab_test
 
-_HEAD_WORD = re.compile(r"^\s*(?:date(?:/time)?|collected|drawn|day)?\s*[:|]?\s*", re.I)
+_UNIT_BRACKET = re.compile(rf"\s*\(\s*(?P<unit>{UNIT})\s*\)", re.I)
+_SEPARATORS = re.compile(r"[\s|,/]*")
+# the words a header may have around its tests: "Date", "Specimen date", "Cycle Day", "Comment"
+_SIDE_WORDS = re.compile(r"[A-Za-z/#.|\s-]{0,40}")
 _UNITS_LINE = re.compile(rf"^\s*(?:units?\s*[:|]?\s*)?(?:(?:{UNIT})(?![A-Za-z0-9])\s*)+$", re.I)
 _RANGE = rf"(?:{NUM})\s*(?:-|–)\s*(?:{NUM})|(?:<=|>=|<|>|≤|≥)\s*(?:{NUM})"
+_REF_WORD = r"(?:ref(?:erence)?\.?(?:\s*(?:range|interval)s?)?|range|normal)\s*[:|]?\s*"
 _RANGES_LINE = re.compile(
-    rf"^\s*(?:ref(?:erence)?\.?(?:\s*(?:range|interval)s?)?|range|normal)\s*[:|]?\s*"
-    rf"(?:(?:{_RANGE})\s*)+$",
-    re.I,
+    rf"^\s*(?:{_REF_WORD}(?:{_RANGE})\s*)+$|^\s*{_REF_WORD}(?:(?:{_RANGE})\s*)+$", re.I
 )
 _CELL = re.compile(
-    rf"(?P<value>(?:<|>)?(?:{NUM}))(?:\s*\(?(?P<flag>HH|LL|H|L|\*)\)?(?![A-Za-z0-9]))?"
-    r"|(?P<blank>(?<!\S)(?:-{1,2}|—|n/?a|NA)(?!\S))"
+    rf"\s*(?:(?P<value>(?:<|>)?(?:{NUM}))(?:\s*\(?(?P<flag>HH|LL|H|L|\*)\)?(?![A-Za-z0-9]))?"
+    r"|(?P<blank>(?:-{1,2}|—|n/?a|NA)(?!\S)))"
 )
-_ROW_DATE = re.compile(r"^\s*(?P<date>\S+(?:\s+\d{1,2}:\d{2})?)\s+")
+_PREFIX = 16  # the most a row may hold before its date ("C4   D1   ")
 
 
 class Flowsheet:
@@ -44,15 +46,25 @@ class Flowsheet:
         self._tests: list[re.Match[str]] = []
         self._units: list[str | None] = []
         self._ranges: list[str | None] = []
+        self._suffix = False  # the header has columns after its tests ("Comment", "Dose")
 
     def header(self, line: str) -> bool:
-        """Takes a line of test names as the columns; whether it was one."""
-        head = _HEAD_WORD.match(line)
-        rest = line[head.end() if head else 0 :]
-        tests = list(LAB_RE.finditer(rest))
-        if len(tests) < 2 or re.sub(r"[\s|,/]+", "", LAB_RE.sub("", rest)):
+        """Takes a line of test names (each perhaps with its unit in brackets) as the
+        columns; whether it was one."""
+        tests = list(LAB_RE.finditer(line))
+        if len(tests) < 2 or not _SIDE_WORDS.fullmatch(line[: tests[0].start()]):
             return False
-        self._tests, self._units, self._ranges = tests, [None] * len(tests), [None] * len(tests)
+        units: list[str | None] = []
+        for test, nxt in zip(tests, [*tests[1:], None], strict=True):
+            unit = _UNIT_BRACKET.match(line, test.end())
+            units.append(unit.group("unit") if unit else None)
+            gap_end = nxt.start() if nxt else len(line)
+            gap = line[unit.end() if unit else test.end() : gap_end]
+            if not (_SEPARATORS.fullmatch(gap) or (nxt is None and _SIDE_WORDS.fullmatch(gap))):
+                return False
+        self._tests, self._units, self._ranges = tests, units, [None] * len(tests)
+        last = _UNIT_BRACKET.match(line, tests[-1].end())
+        self._suffix = bool(re.search(r"[A-Za-z]", line[last.end() if last else tests[-1].end() :]))
         return True
 
     def _spec(self, line: str) -> bool:
@@ -76,17 +88,22 @@ class Flowsheet:
             return None
         if self._spec(line):
             return iter(())
-        lead = _ROW_DATE.match(line)
-        dates = [iso for a, _, iso in find_dates(line[: lead.end()])] if lead else []
-        if not lead or len(dates) != 1:
+        date = next(iter(find_dates(line)), None)
+        if date is None or len(line[: date[0]].strip()) > _PREFIX:
             self._tests = []
             return None
-        cells = list(_CELL.finditer(line, lead.end()))
-        tail = line[cells[-1].end() :] if cells else line[lead.end() :]
-        if len(cells) != len(self._tests) or tail.strip():
+        cells, pos = [], date[1]
+        for _ in self._tests:
+            cell = _CELL.match(line, pos)
+            if not cell or not (cell.group("value") or cell.group("blank")):
+                break
+            cells.append(cell)
+            pos = cell.end()
+        tail = line[pos:]
+        if len(cells) != len(self._tests) or (tail.strip() and not self._suffix):
             self._tests = []
             return None
-        return self._facts(page, line_start, cells, dates[0])
+        return self._facts(page, line_start, cells, date[2])
 
     def _facts(
         self, page: Page, line_start: int, cells: list[re.Match[str]], date: str

@@ -14,7 +14,7 @@ UNIT = (
     r"(?:x\s?|×\s?)?10\s?(?:\^|\*|E|e)?\s?(?:9|12|3|6)\s?/\s?(?:L|[uµμ]L|mm3)"
     r"|(?:x\s?|×\s?)?10[⁹³¹²⁶]+\s?/\s?(?:L|[uµμ]L)"
     r"|K/[uµμ]L|g/dL|g/L|mg/dL|mg/L|mmol/L|[uµμ]mol/L|pmol/L|nmol/L|U/L|IU/L|U/mL|kU/L|"
-    r"m[IU]U/mL|mIU/L|mU/L|ng/mL|ng/L|pg/mL|"
+    r"m[IU]U/mL|mIU/L|mU/L|ng/mL|ng/L|[uµμ]g/L|pg/mL|"
     r"mEq/L|mL/min(?:/1\.73\s?m(?:2|²|\^2))?|fL|msec|ms|%|cells/[uµμ]L|/[uµμ]L"
 )
 _TOKEN = re.compile(

@@ -109,7 +109,11 @@ LAB_TESTS: tuple[tuple[str, str], ...] = (
     ("sodium", r"(?i:sodium)|Na\+?(?=\s*[:|]?\s*\d)"),
     ("CA 15-3", r"(?i:CA\s?15[-.]3|cancer antigen 15-3)"),
     ("CA 27-29", r"(?i:CA\s?27[-.]29)"),
-    ("calcium", r"(?i:corrected calcium|calcium(?:,? corrected)?)|Ca(?=\s*[:|]?\s*\d)(?!\s*1[25])"),
+    (
+        "calcium",
+        r"(?i:corrected calcium|adj(?:usted|\.)? ca(?:lcium)?\b|calcium(?:,? corrected)?)|"
+        r"Ca(?=\s*[:|]?\s*\d)(?!\s*1[25])",
+    ),
     ("eGFR", r"eGFR|(?i:estimated GFR)|GFR"),
     ("CEA", r"CEA|(?i:carcinoembryonic antigen)"),
     ("QTc", r"QTcF?|QTc\s*\(Fridericia\)|(?i:corrected QT(?: interval)?)"),

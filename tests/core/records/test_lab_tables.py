@@ -66,3 +66,29 @@ def test_flowsheet_with_tests_in_columns_and_dates_in_rows() -> None:
     assert got[("platelets", "2025-03-04")][0] == "301"
     assert ("platelets", "2025-04-01") not in got
     assert got[("WBC", "2025-04-01")][0] == "2.7"
+
+
+def test_flowsheet_with_units_in_header_leading_and_trailing_columns() -> None:
+    text = (
+        "Cycle  Day  Bloods date   Neut (x10^9/L)  Plt (x10^9/L)  Dose\n"
+        "C1     D1   16/10/2025    1.4             198             600 mg\n"
+        "C2     D1   13/11/2025    1.1             176             600 mg\n"
+        "Reference ranges: Neut 2.0-7.5; Plt 150-400.\n"
+    )
+    got = _labs(text)
+    assert got[("ANC", "2025-11-13")][0] == "1.1"
+    assert got[("platelets", "2025-10-16")][1]["unit"] == "x10^9/L"
+    assert len(got) == 4  # the reference ranges line gives no values
+
+
+def test_flowsheet_dates_with_month_names_and_bound_ranges() -> None:
+    text = (
+        "Specimen date CA 15-3 (kU/L) CEA (ug/L) Comment\n"
+        "Ref: <30 Ref: <5\n"
+        "12 May 2025 28 3.1\n"
+        "17 Nov 2025 67 H 6.8 H Rising - see comment\n"
+    )
+    got = _labs(text)
+    value, details = got[("CEA", "2025-11-17")]
+    assert value == "6.8" and details["flag"] == "high" and details["ref_high"] == "5"
+    assert got[("CA 15-3", "2025-05-12")][0] == "28"
