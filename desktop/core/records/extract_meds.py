@@ -219,6 +219,10 @@ def _sentence_medications(
             details["status"] = status
         if i in doses:
             details["dose"] = " ".join(doses[i].group(0).split())
+        if "start" in details or "stop" in details:  # "Loperamide started 22/04 for diarrhoea"
+            reason = REASON.search(sentence[:hi], mentions[i].end())
+            if reason:
+                details["reason"] = " ".join(reason.group("r").split())
         found[i] = details
     _share_chain_starts(chains, found)
     return mentions, found
@@ -287,6 +291,16 @@ def _change_doses(sentence: str, change: re.Match[str]) -> dict[str, str]:
     return details
 
 
+_REASON_WORD = re.compile(r"\s*(?:due to|because of|secondary to|owing to)\b", re.IGNORECASE)
+
+
+def following_reason(flat: str, end: int) -> str:
+    """The text after a sentence when it opens with a reason ("...REDUCED TO 64 MG/M2\n
+    BECAUSE OF GRADE 2 NEUROPATHY": a heading wrapped over lines), else ""."""
+    after = flat[end : end + 200]
+    return after if _REASON_WORD.match(after) else ""
+
+
 def _change_date(sentence: str, change: re.Match[str]) -> str | None:
     """The change's date: the first written after the dose it goes to ("resumed at 5 mg on
     07/22/2025"), else the sentence's first."""
@@ -305,7 +319,12 @@ def _changed_drug(mentions: list[re.Match[str]], change: re.Match[str]) -> re.Ma
 
 
 def _dose_change(
-    page: Page, s_start: int, sentence: str, mentions: list[re.Match[str]], last_drug: str | None
+    page: Page,
+    s_start: int,
+    sentence: str,
+    mentions: list[re.Match[str]],
+    last_drug: str | None,
+    following: str = "",
 ) -> Fact | None:
     """The dose change a sentence states, if it states one (a change word, not hedged, not
     a family member's) with the dose it goes to and a drug (named in the sentence, else the
@@ -316,7 +335,9 @@ def _dose_change(
     details = _change_doses(sentence, change)
     if "to" not in details:
         return None
-    reason = REASON.search(sentence, change.start())
+    reason = REASON.search(sentence, change.start()) or REASON.match(
+        following, len(following) - len(following.lstrip())
+    )
     if reason:
         details["reason"] = reason.group("r").strip()
     date = _change_date(sentence, change)
@@ -339,7 +360,8 @@ def dose_changes(page: Page) -> Iterator[Fact]:
     last_drug: str | None = None
     for s_start, sentence in page.sentences():
         mentions = list(DRUG_RE.finditer(sentence))
-        fact = _dose_change(page, s_start, sentence, mentions, last_drug)
+        following = following_reason(page.flat, s_start + len(sentence))
+        fact = _dose_change(page, s_start, sentence, mentions, last_drug, following)
         if fact:
             yield fact
         if mentions:

@@ -88,6 +88,8 @@ def _details(sentence: str, event: re.Match[str], kind: str, date: str | None) -
         if dose:
             details["dose"] = " ".join(dose.group(0).split())
     reason = REASON.search(sentence, event.start())
+    if kind == "hold" and reason is None:  # "Given her counts, cycle 6 is held today"
+        reason = REASON.search(sentence[: event.start()])
     if reason and (kind == "hold" or reason.start() < stop + 40):
         details["reason"] = " ".join(reason.group("r").split())
     return details

@@ -83,3 +83,20 @@ def test_temporary_stop_is_a_hold_not_a_stop() -> None:
 def test_threshold_in_a_plan_is_not_a_lab_value() -> None:
     text = "Treat if neutrophils 1.0 x10^9/L or more and platelets 100 x10^9/L or more."
     assert [f for f in extract([("note", [text])]) if f.field == "lab"] == []
+
+
+def test_reason_on_the_line_after_an_upper_case_heading() -> None:
+    text = (
+        "DECISION: DOCETAXEL DOSE REDUCED\nTO 60 MG/M2 FROM CYCLE 3\n"
+        "BECAUSE OF GRADE 3 MUCOSITIS."
+    )
+    changes = [e for e in _events(text) if e[0] == "dose_change"]
+    assert changes and changes[0][3]["reason"] == "GRADE 3 MUCOSITIS"
+
+
+def test_start_with_its_reason_and_hold_reason_written_before() -> None:
+    facts = extract([("note", ["Loperamide started 22/04/2025 for diarrhoea."])])
+    started = [f for f in facts if f.field == "medication"]
+    assert started and started[0].details["reason"] == "diarrhoea"
+    held = _events("Given her low counts, eribulin is held today.")
+    assert held and held[0][3]["reason"] == "her low counts"
