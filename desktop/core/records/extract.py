@@ -22,6 +22,7 @@ from desktop.core.records.extract_labs import labs
 from desktop.core.records.extract_meds import dose_changes, medications
 from desktop.core.records.extract_pathology import extract_pathology
 from desktop.core.records.facts import Evidence, Fact, Page, soft_join
+from desktop.core.records.med_events import holds_and_restarts
 
 __all__ = [
     "DocumentInfo",
@@ -45,7 +46,8 @@ def extract_page(doc: str, page: int, text: str, doc_date: str | None = None) ->
         *procedures(read),
         *medications(read),
         *dose_changes(read),
-        *labs(read),
+        *holds_and_restarts(read, doc_date),
+        *labs(read, doc_date),
     ]
     out = []
     for fact in facts:
@@ -63,7 +65,7 @@ def _key(fact: Fact) -> tuple:
     if fact.field == "lab":
         return (fact.field, fact.value, fact.date, d.get("test"))
     if fact.field in ("medication", "procedure"):
-        return (fact.field, fact.value, d.get("status"))
+        return (fact.field, fact.value, d.get("status"), d.get("hold"), d.get("restart"))
     if fact.field == "dose_change":
         return (fact.field, fact.value, d.get("from"), d.get("to"))
     if fact.field == "gene":

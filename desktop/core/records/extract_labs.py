@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from desktop.core.records.dates import DATE, find_dates
+from desktop.core.records.dates import DATE, find_dates, parse_date
 from desktop.core.records.facts import Fact, Page, lines
+from desktop.core.records.lab_flowsheet import Flowsheet
 from desktop.core.records.lab_prose import (
     ADMISSION_CUE,
     AFTER_VALUE_SKIP,
@@ -21,13 +22,25 @@ from desktop.core.records.lab_prose import (
     earlier_value,
     prose,
 )
-from desktop.core.records.lab_values import Token, after_qualifier, cells, lab_details
+from desktop.core.records.lab_values import (
+    NUM,
+    UNIT,
+    Token,
+    after_qualifier,
+    cells,
+    lab_details,
+    unit_in,
+)
 from desktop.core.records.vocabulary import LAB_RE, lab_test
 
-_ROW_GAP = re.compile(r"[\s|:=,]*(?:\([^)]{0,20}\))?[\s|:=,]*")
+_ROW_GAP = re.compile(r"[\s|:=,]*(?:\([^)]{0,20}\))?[\s|:=,\[]*")
 _HEADER_HINT = re.compile(
-    r"\b(?:collect\w*|drawn|date|specimen|sample|reported|results?)\b", re.IGNORECASE
+    r"\b(?:collect\w*|drawn|date|specimen|sample|reported|results?|labs?|bloods?)\b",
+    re.IGNORECASE,
 )
+# the date blood was taken, which a later "Reported:" or "Received:" line does not replace
+_COLLECTED = re.compile(r"\b(?:collect\w*|drawn|taken|sampled|venepuncture)\b", re.IGNORECASE)
+_NOT_COLLECTED = re.compile(r"\b(?:report\w*|receiv\w*|printed|verified)\b", re.IGNORECASE)
 _LEADING_DATE = re.compile(
     rf"^\s*(?:{DATE.pattern})(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?\s*[|:,-]?\s*", re.IGNORECASE
 )
@@ -37,8 +50,21 @@ _ADMISSION_DATE = re.compile(
     re.IGNORECASE,
 )
 # a date written after a row's value: "ANC recovered to 1.8 on 08/06/2024"
-_DATE_AFTER_VALUE = re.compile(rf"\s*,?\s*(?:on|dated|drawn|collected)?\s*\(?\s*(?:{DATE.pattern})")
+_DATE_AFTER_VALUE = re.compile(
+    rf"(?:\s*(?:{UNIT})(?![A-Za-z0-9]))?"
+    rf"\s*,?\s*(?i:on|dated|drawn|collected)?\s*\(?\s*(?i:{DATE.pattern})"
+)
 _DIGIT = re.compile(r"\d")
+# a line that lists reference ranges ("Reference ranges: calcium 2.20-2.60 mmol/L; ..."):
+# its numbers are limits, not results
+_RANGES_ONLY = re.compile(
+    r"^\s*(?:reference|normal|ref\.?)\s*(?:ranges?|intervals?|values?)?\s*:|^\s*ranges?\s*:",
+    re.IGNORECASE,
+)
+# a previous result and its date in the columns after the value ("3.1 Low 5.1 07/14/2025")
+_PREVIOUS_COLUMN = re.compile(
+    rf"\s*(?:(?:HH|LL|H|L|HIGH|LOW|High|Low)\b\s*)?(?P<value>{NUM})\s+(?P<date>{DATE.pattern})",
+)
 _BOUND_BEFORE_VALUE = re.compile(r"[<>≤≥]=?\s*$")
 
 
@@ -62,7 +88,9 @@ class _Row:
 
     @property
     def unit(self) -> str | None:
-        return next(iter(self.texts("unit")), None)
+        """The unit in the row's cells, or in the bracket after its name ("Sodium (mmol/L)")."""
+        written = next(iter(self.texts("unit")), None)
+        return written or unit_in(self.line[self.test_m.end() : self.rest_start])
 
     @property
     def test(self) -> str:
@@ -147,6 +175,13 @@ def _single_row(page: Page, row: _Row, row_date: str | None) -> Iterator[Fact]:
     details = lab_details(test, unit, ranges[0] if ranges else None, flag, value)
     yield Fact("lab", value, page.evidence(start, end), date=row_date, details=details)
     yield from earlier_value(page, row.line_start, row.line, end - row.line_start, test, unit)
+    previous = _PREVIOUS_COLUMN.match(after) if not written else None
+    if previous:  # a "previous result and date" column
+        p_start = row.line_start + row.rest_start + offset + m.end() + previous.start("value")
+        p_value = previous.group("value")
+        p_details = lab_details(test, unit, ranges[0] if ranges else None, None, p_value)
+        p_ev = page.evidence(p_start, p_start + len(p_value))
+        yield Fact("lab", p_value, p_ev, parse_date(previous.group("date")), p_details)
 
 
 def _is_row(body: str, test_m: re.Match[str]) -> bool:
@@ -166,10 +201,13 @@ class _LabLines:
     """Reads a page's lines in order, keeping the dates that head the lines below: the
     columns' dates, or one date for the rows under it."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, year: str | None = None) -> None:
         self._page = page
+        self._year = year  # the document's year, for dates written without one
+        self._flowsheet = Flowsheet()
         self._column_dates: list[str] = []
         self._current_date: str | None = None
+        self._collected = False  # the current date is a collection date
         written = _ADMISSION_DATE.search(page.flat)
         self._admission = (
             next(iso for _, _, iso in find_dates(written.group("date"))) if written else None
@@ -187,15 +225,25 @@ class _LabLines:
         ):
             self._column_dates = found
             return True
+        collected = _COLLECTED.search(line)
+        if collected and len(found) > 1:  # "Date collected: ... Date received: ..."
+            found = [iso for _, _, iso in find_dates(line[collected.end() :])][:1] or found
         if len(found) == 1 and _HEADER_HINT.search(line):
-            self._current_date, self._column_dates = found[0], []
+            if not (self._collected and _NOT_COLLECTED.search(line) and not collected):
+                self._current_date, self._column_dates = found[0], []
+                self._collected = bool(collected)
             return not LAB_RE.search(line)
         return False
 
     def read(self, line_start: int, line: str) -> Iterator[Fact]:
-        """The lab facts of one line: a heading of dates gives none; a row dated at its
-        start ("2024-08-01 | ANC | 0.9") or not; else prose."""
-        if self._heading(line):
+        """The lab facts of one line: a flowsheet's header or row (``lab_flowsheet``); a
+        heading of dates gives none; a row dated at its start ("2024-08-01 | ANC | 0.9") or
+        not; else prose."""
+        flow = self._flowsheet.read(self._page, line_start, line)
+        if flow is not None:
+            yield from flow
+            return
+        if self._flowsheet.header(line) or self._heading(line) or _RANGES_ONLY.match(line):
             return
         row_date = self._current_date
         body, body_start = line, line_start
@@ -210,12 +258,12 @@ class _LabLines:
             dates = self._column_dates if not lead else []
             yield from _row(self._page, body_start, body, test_m, dates, row_date)
         else:
-            yield from prose(self._page, line_start, line, row_date, self._admission)
+            yield from prose(self._page, line_start, line, row_date, self._admission, self._year)
 
 
-def labs(page: Page) -> Iterator[Fact]:
+def labs(page: Page, doc_date: str | None = None) -> Iterator[Fact]:
     """Lab facts on one page (read in its soft-joined text, so a sentence wrapped over two
     lines reads as one); dates are the row's or column's, or None (the document's)."""
-    reader = _LabLines(page)
+    reader = _LabLines(page, doc_date[:4] if doc_date else None)
     for line_start, line in lines(page.flat):
         yield from reader.read(line_start, line)

@@ -78,6 +78,12 @@ _OPTION_CONTEXT = re.compile(
     r"level [1-4][AB]? evidence)\b",
     re.IGNORECASE,
 )
+# a hold or restart: its dates are read by ``med_events``
+PAUSE = re.compile(
+    r"\b(?:held|withheld|paused|interrupted|suspended|temporarily|on hold|restarted|resumed|"
+    r"restart)\b",
+    re.IGNORECASE,
+)
 _COORDINATED = re.compile(r"[\s,/+]*(?:and|or|with|plus|&)?[\s,/+]*", re.IGNORECASE)
 _START = re.compile(r"\b(?:started|start(?:\s+date)?|began|initiated|commenced|since|from)\b", re.I)
 _STOP = re.compile(
@@ -99,6 +105,8 @@ def _start_stop(window: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for d_start, d_end, iso in find_dates(window):
         near = window[max(0, d_start - 25) : d_start]
+        if PAUSE.search(near):  # a hold or restart's date (``med_events``), not a start or stop
+            continue
         start_hit = list(_START.finditer(near))
         stop_hit = list(_STOP.finditer(near))
         if not start_hit and not stop_hit:  # "On 2024-03-04 she started ..."
@@ -121,7 +129,7 @@ def _start_stop(window: str) -> dict[str, str]:
 def _sentence_start_stop(sentence: str) -> dict[str, str]:
     """One date in a sentence that starts (or stops) its drugs applies to all of them."""
     dates = list(find_dates(sentence))
-    if len(dates) != 1:
+    if len(dates) != 1 or PAUSE.search(sentence):
         return {}
     starts = bool(re.search(r"\b(?:started|began|initiated|commenced)\b", sentence, re.I))
     stops = bool(_STOP.search(sentence))
@@ -200,6 +208,8 @@ def _sentence_medications(
         status = status or _SECTION_STATUS.get(section or "")
         lo = mentions[i - 1].end() if i else 0
         hi = mentions[i + 1].start() if i + 1 < len(mentions) else len(sentence)
+        if PAUSE.search(sentence[lo:hi]):  # a hold or restart: ``med_events`` reads it
+            continue
         details = _start_stop(sentence[lo:hi])
         if not details:
             if sentence_dates is None:
@@ -209,6 +219,10 @@ def _sentence_medications(
             details["status"] = status
         if i in doses:
             details["dose"] = " ".join(doses[i].group(0).split())
+        if "start" in details or "stop" in details:  # "Loperamide started 22/04 for diarrhoea"
+            reason = REASON.search(sentence[:hi], mentions[i].end())
+            if reason:
+                details["reason"] = " ".join(reason.group("r").split())
         found[i] = details
     _share_chain_starts(chains, found)
     return mentions, found
@@ -240,15 +254,20 @@ _CHANGE_HEDGE = re.compile(
     r"when|whenever|guideline|per label)\b",
     re.IGNORECASE,
 )
-_FROM = re.compile(rf"\bfrom\s+(?P<d>{_DOSE_CORE})", re.IGNORECASE)
-_TO = re.compile(rf"\b(?:to|at)\s+(?P<d>{_DOSE_CORE})", re.IGNORECASE)
+_FROM = re.compile(rf"\b(?:from|previously|down from)\s+(?P<d>{_DOSE_CORE})", re.IGNORECASE)
+_TO = re.compile(
+    rf"\b(?:to|at)\s+(?:(?:a|the)\s+)?(?:(?:lower|reduced|higher|new)\s+)?(?:dose\s+of\s+)?"
+    rf"(?P<d>{_DOSE_CORE})",
+    re.IGNORECASE,
+)
 _ARROW = re.compile(rf"(?P<a>{_DOSE_CORE})\s*(?:->|→|=>)\s*(?P<b>{_DOSE_CORE})", re.IGNORECASE)
-_REASON = re.compile(
+REASON = re.compile(
     r"(?:\bdue to|\bd/t|\bbecause of|\bfor|\bsecondary to|\bowing to|\bgiven|\bin view of|"
     r"\bin the setting of|\bin light of)\s+"
-    r"(?!\d+\s*(?:days?|weeks?|wks?|cycles?|months?)\b)(?!\d+\s*(?:mg|mcg))"
+    r"(?!(?:\d+|one|two|three|four|five|six|a|an|a few|several)\s*"
+    r"(?:days?|weeks?|wks?|cycles?|months?)\b)(?!\d+\s*(?:mg|mcg))"
     r"(?P<r>(?:[^.;()]|\.(?=\d))+?)"
-    r"(?=\s*(?:[,;(]|\.(?!\d)|\bthen\b|\band (?:resumed|restarted|now)\b|"
+    r"(?=\s*(?:[,;()]|\.(?!\d)|\bthen\b|\band (?:resumed|restarted|now)\b|"
     r"\bon\s+\d|\bon\s+[A-Z][a-z]+\s+\d|\bstarting\b|\beffective\b|$))",
     re.IGNORECASE,
 )
@@ -262,15 +281,35 @@ def _change_doses(sentence: str, change: re.Match[str]) -> dict[str, str]:
         return {"from": arrow.group("a"), "to": arrow.group("b")}
     details: dict[str, str] = {}
     frm = _FROM.search(sentence, change.start())
-    to = next(
-        (t for t in _TO.finditer(sentence, change.start()) if not frm or t.start() >= frm.end()),
-        None,
-    )
+    tos = [t for t in _TO.finditer(sentence, change.start()) if not frm or t.start() != frm.start()]
+    # "from 600 mg to 400 mg"; else "restarted at 100 mg (reduced from 125 mg)"
+    to = next((t for t in tos if frm and t.start() >= frm.end()), tos[0] if tos else None)
     if frm:
         details["from"] = frm.group("d")
     if to:
         details["to"] = to.group("d")
     return details
+
+
+_REASON_WORD = re.compile(r"\s*(?:due to|because of|secondary to|owing to)\b", re.IGNORECASE)
+
+
+def following_reason(flat: str, end: int) -> str:
+    """The text after a sentence when it opens with a reason ("...REDUCED TO 64 MG/M2\n
+    BECAUSE OF GRADE 2 NEUROPATHY": a heading wrapped over lines), else ""."""
+    after = flat[end : end + 200]
+    return after if _REASON_WORD.match(after) else ""
+
+
+def _change_date(sentence: str, change: re.Match[str]) -> str | None:
+    """The change's date: the first written after the dose it goes to ("resumed at 5 mg on
+    07/22/2025"), else the sentence's first."""
+    to = _TO.search(sentence, change.start())
+    if to:
+        after = parse_date(sentence[to.end() :])
+        if after:
+            return after
+    return parse_date(sentence)
 
 
 def _changed_drug(mentions: list[re.Match[str]], change: re.Match[str]) -> re.Match[str] | None:
@@ -280,7 +319,12 @@ def _changed_drug(mentions: list[re.Match[str]], change: re.Match[str]) -> re.Ma
 
 
 def _dose_change(
-    page: Page, s_start: int, sentence: str, mentions: list[re.Match[str]], last_drug: str | None
+    page: Page,
+    s_start: int,
+    sentence: str,
+    mentions: list[re.Match[str]],
+    last_drug: str | None,
+    following: str = "",
 ) -> Fact | None:
     """The dose change a sentence states, if it states one (a change word, not hedged, not
     a family member's) with the dose it goes to and a drug (named in the sentence, else the
@@ -291,10 +335,12 @@ def _dose_change(
     details = _change_doses(sentence, change)
     if "to" not in details:
         return None
-    reason = _REASON.search(sentence, change.start())
+    reason = REASON.search(sentence, change.start()) or REASON.match(
+        following, len(following) - len(following.lstrip())
+    )
     if reason:
         details["reason"] = reason.group("r").strip()
-    date = parse_date(sentence)
+    date = _change_date(sentence, change)
     if date:
         details["date"] = date
     drug_match = _changed_drug(mentions, change)
@@ -314,7 +360,8 @@ def dose_changes(page: Page) -> Iterator[Fact]:
     last_drug: str | None = None
     for s_start, sentence in page.sentences():
         mentions = list(DRUG_RE.finditer(sentence))
-        fact = _dose_change(page, s_start, sentence, mentions, last_drug)
+        following = following_reason(page.flat, s_start + len(sentence))
+        fact = _dose_change(page, s_start, sentence, mentions, last_drug, following)
         if fact:
             yield fact
         if mentions:

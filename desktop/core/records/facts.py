@@ -121,11 +121,16 @@ def lines(text: str) -> Iterator[tuple[int, str]]:
 
 
 _CONNECTOR = re.compile(
-    r"(?:[,:(/-]|\b(?:of|and|or|to|for|with|in|on|the|a|an|at|by|from|was|is|were|are|"
+    r"(?:[,:(/]|(?<=\w)-|\b(?:of|and|or|to|for|with|in|on|the|a|an|at|by|from|was|is|were|are|"
     r"has|had|receptor|status|score|grade|carcinoma|reduced|started|stopped|since|until|till|"
     r"dated))$",
     re.IGNORECASE,
 )
+
+
+def _open_bracket(line: str) -> bool:
+    """Whether a line leaves a bracket open ("(21 DAYS ON, 7"): the next line continues it."""
+    return line.count("(") > line.count(")")
 
 
 def soft_join(text: str) -> str:
@@ -143,7 +148,7 @@ def soft_join(text: str) -> str:
         joined = bool(stripped) and bool(nxt) and not stripped.endswith((".", ";", "|"))
         if joined and "|" in nxt:
             joined = False
-        if joined and not _CONNECTOR.search(stripped):
+        if joined and not _CONNECTOR.search(stripped) and not _open_bracket(stripped):
             # a lowercase start continues the phrase, unless it is the next lab row ("eGFR")
             joined = nxt[0].islower() and not LAB_RE.match(nxt)
         out.append(" " if joined else "\n")

@@ -9,7 +9,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 
-from desktop.core.records.dates import DATE, find_dates, parse_date
+from desktop.core.records.dates import DATE, dates_with_year, find_dates, parse_date
 from desktop.core.records.facts import Fact, Page
 from desktop.core.records.lab_values import NUM, UNIT, lab_details
 from desktop.core.records.vocabulary import LAB_RE, lab_test
@@ -28,7 +28,10 @@ FILLER = re.compile(
 # what follows a number that makes it no lab value: "2 x ULN", "3 days", "600 mg"
 AFTER_VALUE_SKIP = re.compile(
     r"^\s*(?:x|×|times)\s*(?:ULN|upper|normal)|^\s*-\s*\d|^\s*(?:days?|weeks?|months?|years?|"
-    r"cycles?|mg(?!\s*/)|hours?)\b",
+    r"cycles?|mg(?!\s*/)|hours?)\b"
+    # a threshold, not a result: "neutrophils 1.0 x10^9/L or more", "ANC 1.5 or above"
+    rf"|^\s*(?:(?:{UNIT})(?![A-Za-z0-9]))?\s*(?:or|and) (?:more|above|higher|greater|over|less|"
+    r"below|lower|under)\b",
     re.IGNORECASE,
 )
 _INLINE_TAIL = re.compile(
@@ -85,8 +88,9 @@ class _LineSentences:
     """The sentences of one line (split at ". " and "; ") and the dates in each, found once
     per line rather than once per lab value."""
 
-    def __init__(self, line: str) -> None:
+    def __init__(self, line: str, year: str | None = None) -> None:
         self._line = line
+        self._year = year
         cuts = [m.start() for m in re.finditer(r"(?=[.;] )", line)]
         self._cuts = cuts
         self._dates: dict[tuple[int, int], set[str]] = {}
@@ -103,7 +107,8 @@ class _LineSentences:
     def dates(self, s_from: int, s_to: int) -> set[str]:
         key = (s_from, s_to)
         if key not in self._dates:
-            self._dates[key] = {iso for _, _, iso in find_dates(self._line[s_from:s_to])}
+            found = dates_with_year(self._line[s_from:s_to], self._year)
+            self._dates[key] = {iso for _, _, iso in found}
         return self._dates[key]
 
 
@@ -126,8 +131,11 @@ def _value_after(line: str, m: re.Match[str]) -> re.Match[str] | None:
 class _ProseDates:
     """The date of each value in one line of prose."""
 
-    def __init__(self, line: str, row_date: str | None, admission: str | None) -> None:
+    def __init__(
+        self, line: str, row_date: str | None, admission: str | None, year: str | None = None
+    ) -> None:
         self._line = line
+        self._year = year
         self._row_date = row_date
         self._admission = admission
         self._sentences: _LineSentences | None = None  # built for the first value needing it
@@ -135,11 +143,11 @@ class _ProseDates:
     def of(self, m: re.Match[str], tail: re.Match[str]) -> str | None:
         """The date of the value ``tail`` of the test mention ``m``."""
         filler = self._line[m.end() : tail.start()]
-        date = parse_date(filler)
+        date = next((iso for _, _, iso in dates_with_year(filler, self._year)), None)
         if date is None and tail.group("date"):
             date = parse_date(tail.group("date"))
         if date is None:  # one date written in the same sentence
-            self._sentences = self._sentences or _LineSentences(self._line)
+            self._sentences = self._sentences or _LineSentences(self._line, self._year)
             s_from, s_to = self._sentences.around(m.start(), m.end())
             in_sentence = set(self._sentences.dates(s_from, s_to))
             date = in_sentence.pop() if len(in_sentence) == 1 else None
@@ -154,9 +162,11 @@ def prose(
     line: str,
     row_date: str | None,
     admission: str | None = None,
+    year: str | None = None,
 ) -> Iterator[Fact]:
-    """The lab values written in one line of prose, each with its earlier value if given."""
-    dates = _ProseDates(line, row_date, admission)
+    """The lab values written in one line of prose, each with its earlier value if given
+    (``year``: the document's, for dates written without one: "on 15 April")."""
+    dates = _ProseDates(line, row_date, admission, year)
     for m in LAB_RE.finditer(line):
         tail = _value_after(line, m)
         if tail is None:

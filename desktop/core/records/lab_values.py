@@ -13,7 +13,8 @@ NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 UNIT = (
     r"(?:x\s?|×\s?)?10\s?(?:\^|\*|E|e)?\s?(?:9|12|3|6)\s?/\s?(?:L|[uµμ]L|mm3)"
     r"|(?:x\s?|×\s?)?10[⁹³¹²⁶]+\s?/\s?(?:L|[uµμ]L)"
-    r"|K/[uµμ]L|g/dL|g/L|mg/dL|mg/L|mmol/L|[uµμ]mol/L|U/L|IU/L|U/mL|kU/L|ng/mL|pg/mL|"
+    r"|K/[uµμ]L|g/dL|g/L|mg/dL|mg/L|mmol/L|[uµμ]mol/L|pmol/L|nmol/L|U/L|IU/L|U/mL|kU/L|"
+    r"m[IU]U/mL|mIU/L|mU/L|ng/mL|ng/L|[uµμ]g/L|pg/mL|"
     r"mEq/L|mL/min(?:/1\.73\s?m(?:2|²|\^2))?|fL|msec|ms|%|cells/[uµμ]L|/[uµμ]L"
 )
 _TOKEN = re.compile(
@@ -41,13 +42,28 @@ _FLAG = {"H": "high", "HH": "high", "HIGH": "high", "L": "low", "LL": "low", "LO
 Token = tuple[str, re.Match[str] | None, int]
 
 
+# a footnote code after a test name ("WBC 01   3.1"): the performing laboratory, not a value
+_FOOTNOTE = re.compile(r"[ \t]+0\d(?=[ \t]+\d)")
+
+
 def after_qualifier(line: str, pos: int) -> int:
     """Where a row's values start after a test name ending at ``pos``: after a bracketed
-    qualifier ("eGFR (CKD-EPI 2021)"), unless the brackets hold a number."""
+    qualifier ("eGFR (CKD-EPI 2021)"), unless the brackets hold a number, and after a
+    laboratory footnote code ("WBC 01")."""
     qualifier = _QUALIFIER.match(line, pos)
     if qualifier and not _BRACKETED_NUMBER.match(line, pos):
-        return qualifier.end()
-    return pos
+        pos = qualifier.end()
+    footnote = _FOOTNOTE.match(line, pos)
+    return footnote.end() if footnote else pos
+
+
+_UNIT_ONLY = re.compile(rf"\s*\(\s*(?P<unit>{UNIT})\s*\)\s*")
+
+
+def unit_in(qualifier: str) -> str | None:
+    """The unit a bracket after a test's name holds ("(mmol/L)"), or None."""
+    m = _UNIT_ONLY.fullmatch(qualifier)
+    return m.group("unit") if m else None
 
 
 def _unit(raw: str) -> str:

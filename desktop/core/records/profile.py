@@ -24,7 +24,7 @@ from desktop.core.records.documents import document_info
 from desktop.core.records.extract import Evidence, Fact, extract
 from desktop.core.records.vault import Vault
 
-EXTRACTOR_VERSION = "4"  # bump when extraction rules change: cached facts are redone
+EXTRACTOR_VERSION = "5"  # bump when extraction rules change: cached facts are redone
 CORRECTIONS_BLOB = "profile/corrections"
 Action = Literal["confirm", "correct", "delete"]
 

@@ -109,12 +109,27 @@ LAB_TESTS: tuple[tuple[str, str], ...] = (
     ("sodium", r"(?i:sodium)|Na\+?(?=\s*[:|]?\s*\d)"),
     ("CA 15-3", r"(?i:CA\s?15[-.]3|cancer antigen 15-3)"),
     ("CA 27-29", r"(?i:CA\s?27[-.]29)"),
-    ("calcium", r"(?i:corrected calcium|calcium(?:,? corrected)?)|Ca(?=\s*[:|]?\s*\d)(?!\s*1[25])"),
+    (
+        "calcium",
+        r"(?i:corrected calcium|adj(?:usted|\.)? ca(?:lcium)?\b|calcium(?:,? corrected)?)|"
+        r"Ca(?=\s*[:|]?\s*\d)(?!\s*1[25])",
+    ),
     ("eGFR", r"eGFR|(?i:estimated GFR)|GFR"),
     ("CEA", r"CEA|(?i:carcinoembryonic antigen)"),
     ("QTc", r"QTcF?|QTc\s*\(Fridericia\)|(?i:corrected QT(?: interval)?)"),
     ("albumin", r"(?i:albumin)"),
     ("magnesium", r"(?i:magnesium)|Mg(?=\s*[:|]?\s*\d)"),
+    ("oestradiol", r"(?i:o?estradiol)|E2(?=\s*[:|]?\s*\d)"),
+    ("CRP", r"CRP|(?i:C[\s-]reactive protein)"),
+    ("urea", r"(?i:urea)(?!\s*(?:\d+(?:\.\d+)?\s*%|cream))|BUN"),
+    ("LDH", r"LDH|(?i:lactate dehydrogenase)"),
+    ("MCV", r"MCV"),
+    ("RBC", r"RBC|(?i:red (?:blood )?cell count)"),
+    ("haematocrit", r"HCT|Hct|(?i:ha?ematocrit)"),
+    ("cholesterol", r"(?i:total cholesterol|cholesterol)"),
+    ("triglycerides", r"(?i:triglycerides?)"),
+    ("vitamin D", r"(?i:(?:25[\s-]?(?:OH|hydroxy)\s*)?vitamin D|vit\.? D)"),
+    ("phosphate", r"(?i:phosphate)"),
 )
 LAB_RE = re.compile(
     "(?<![A-Za-z0-9])(?:"
