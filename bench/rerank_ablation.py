@@ -6,27 +6,22 @@ out, so each stage's effect is shown. The focus of each question comes from
 from __future__ import annotations
 
 from bench.common import save, show
-from bench.retrieval_quality import load_questions
+from bench.retrieval_quality import load_questions, rank_figures
 from desktop.core.answer.understand import understand
 from desktop.core.knowledge.rerank import ALL_FEATURES, FEATURES, Focus
 from desktop.core.text import fold
 
 
 def _evaluate(retriever, questions, features) -> dict[str, float]:
-    hits_at = {1: 0, 5: 0}
-    rr = 0.0
-    for q, gold in questions:
+    def ranked(q: str) -> list[str]:
         focus = None
         if features is not None:
             u = understand(q)
             focus = Focus(u.kind, u.populations, frozenset(), u.generic, fold(q), features)
-        keys = [h.section.key for h in retriever.search(q, limit=10, focus=focus).hits]
-        rank = next((i + 1 for i, k in enumerate(keys) if k in gold), None)
-        for k in hits_at:
-            hits_at[k] += int(rank is not None and rank <= k)
-        rr += 1.0 / rank if rank else 0.0
-    n = len(questions)
-    return {"recall@1": hits_at[1] / n, "recall@5": hits_at[5] / n, "MRR": rr / n}
+        return [h.section.key for h in retriever.search(q, limit=10, focus=focus).hits]
+
+    figures = rank_figures(questions, ranked)
+    return {k: figures[k] for k in ("recall@1", "recall@5", "MRR")}
 
 
 def run(services) -> dict:

@@ -4,6 +4,7 @@ over the questions in bench/retrieval/ (written for the benchmark, with gold sec
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from bench.common import REPO, save, show
 
@@ -23,17 +24,26 @@ def load_questions(pack_id: str, known: set[str]) -> list[tuple[str, set[str]]]:
     return out
 
 
-def evaluate(retriever, questions: list[tuple[str, set[str]]], mode: str) -> dict[str, float]:
+def rank_figures(
+    questions: list[tuple[str, set[str]]], ranked: Callable[[str], list[str]]
+) -> dict[str, float]:
+    """Recall@1/3/5 and MRR of ``ranked`` (a question -> section keys, best first)."""
     hits_at = {1: 0, 3: 0, 5: 0}
     rr = 0.0
     for q, gold in questions:
-        keys = [h.section.key for h in retriever.search(q, limit=10, mode=mode).hits]
+        keys = ranked(q)
         rank = next((i + 1 for i, k in enumerate(keys) if k in gold), None)
         for k in hits_at:
             hits_at[k] += int(rank is not None and rank <= k)
         rr += 1.0 / rank if rank else 0.0
     n = len(questions)
     return {**{f"recall@{k}": v / n for k, v in hits_at.items()}, "MRR": rr / n}
+
+
+def evaluate(retriever, questions: list[tuple[str, set[str]]], mode: str) -> dict[str, float]:
+    return rank_figures(
+        questions, lambda q: [h.section.key for h in retriever.search(q, limit=10, mode=mode).hits]
+    )
 
 
 def run(services) -> dict:
