@@ -26,10 +26,8 @@ from bench import (  # noqa: E402
     index_build,
     llm_host,
     network_audit,
-    question_understanding,
     records_speed,
     report,
-    rerank_ablation,
     retrieval_quality,
     retrieval_scale,
     runs,
@@ -43,7 +41,7 @@ from bench.common import temp_home  # noqa: E402
 REPEAT = 3
 # steps that need the guideline index built in a temporary data folder
 WITH_SERVICES = {
-    "retrieval", "analysis", "scope", "latency", "records", "scale", "eval", "guideline", "rerank"
+    "retrieval", "analysis", "scope", "latency", "records", "scale", "eval", "guideline"
 }
 
 
@@ -87,16 +85,12 @@ def _steps(only: set[str], run: runs.Run, quick: bool) -> None:
         run.step("llm_host", llm_host.run)
     if wanted("network"):
         run.step("network_audit", network_audit.run)
-    if wanted("understanding"):
-        run.step("question_understanding", question_understanding.run)
     if not only or only & WITH_SERVICES:
         with temp_home() as home:
             services = build_services(load_settings())
             try:
                 if wanted("retrieval"):
                     run.step("retrieval_quality", lambda: retrieval_quality.run(services))
-                if wanted("rerank"):
-                    run.step("rerank_ablation", lambda: rerank_ablation.run(services))
                 if wanted("analysis"):
                     run.step("analysis_rates", lambda: analysis_rates.run(services))
                 if wanted("scope"):

@@ -1,4 +1,4 @@
-"""Citations of an extractive answer: one per quoted section, numbered in the order quoted,
+"""Citations of an extractive answer: one per quoted section, numbered in section rank order,
 with the section's sources, where it is and a snippet of what was quoted from it."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def cite(
     citation_ids: dict[int, int] = {}
     citations: list[Citation] = []
     quoted: dict[int, list[str]] = {}
-    for cand in chosen:  # numbered in the order the answer quotes them
+    for cand in sorted(chosen, key=lambda c: c.rank):
         if cand.rank not in citation_ids:
             section = hits[cand.rank].section
             citation_ids[cand.rank] = len(citations) + 1

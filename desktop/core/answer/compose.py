@@ -38,14 +38,10 @@ def compose(
     max_sentences: int = 6,
     related_pool: Sequence[SectionHit] = (),
     prefer: Callable[[GuidelineSection], float] | None = None,
-    kind: str = "",
 ) -> Composition:
-    """Compose an extractive answer from the retrieved ``hits`` (best first) for a question of
-    ``kind`` (``answer.understand``); ``prefer`` (the patient's profile) puts her own topics
-    first among the related questions."""
-    shown, detail = select_sentences(
-        question_text, query_vector, hits, vectors_for, max_sentences, kind
-    )
+    """Compose an extractive answer from the retrieved ``hits`` (best first); ``prefer``
+    (the patient's profile) puts her own topics first among the related questions."""
+    shown, detail = select_sentences(question_text, query_vector, hits, vectors_for, max_sentences)
     citation_ids, citations = cite(hits, shown + detail)
     sections, care_team = answer_sections(hits, shown, detail, citation_ids)
     cited = {hits[r].section.key for r in citation_ids}

@@ -19,20 +19,16 @@ from desktop.core.answer.analyze import (
     out_of_scope_clarification,
 )
 from desktop.core.answer.compose import CARE_TEAM_HEADING, compose, render_markdown
-from desktop.core.answer.language import other_language
-from desktop.core.answer.off_topic import off_topic, off_topic_clarification
 from desktop.core.answer.personal import PersonalContext
-from desktop.core.answer.schema import Answer, Clarification
-from desktop.core.answer.understand import Understanding, her_situations, understand
+from desktop.core.answer.schema import Answer
 from desktop.core.knowledge.index import GuidelineIndex
 from desktop.core.knowledge.normalise import normalise
 from desktop.core.knowledge.pdf_import import IMPORTED_PACK_PREFIX
-from desktop.core.knowledge.rerank import Focus
 from desktop.core.knowledge.retrieve import Retrieval, Retriever, SectionHit
 from desktop.core.llm.generator import TextGenerator
 from desktop.core.packdata.packs import Coverage, installed
 from desktop.core.progress import Job, Progress
-from desktop.core.text import STOPWORDS, fold, words
+from desktop.core.text import STOPWORDS, words
 
 MAX_QUESTION_CHARS = 2000
 # A question is outside the packs when its best dense match is below SCOPE_FLOOR, or below
@@ -83,18 +79,6 @@ def _same_league(hits: Sequence[SectionHit]) -> list[SectionHit]:
         return []
     floor = hits[0].score * 0.55
     return [h for h in hits if h.score >= floor]
-
-
-def _focus(understood: Understanding, text: str, personal: PersonalContext | None) -> Focus:
-    """What re-ranking favours: the question's kind and situations, and hers."""
-    hers = her_situations(personal.profile.summary()) if personal is not None else frozenset()
-    return Focus(
-        kind=understood.kind,
-        asked=understood.populations,
-        hers=hers,
-        generic=understood.generic,
-        question=fold(text),
-    )
 
 
 class AnswerEngine:
@@ -172,32 +156,22 @@ class AnswerEngine:
             raise QuestionError("the question is empty")
         urgent = detect_urgent(text, self.coverage)
         clarification = detect_truncation(text, self.vocabulary())
-        language = other_language(text)
-        if language is not None:
-            return self._out_of_scope(text, urgent, start, language), []
-        note = off_topic(fold(text), self.coverage)
-        if note is not None:
-            clarification = off_topic_clarification(note, self.coverage)
-            return self._out_of_scope(text, urgent, start, clarification), []
         if out_of_scope_by_rule(text, self.coverage):
             return self._out_of_scope(text, urgent, start), []
         query = normalise(text, self.coverage.vocabulary)
-        understood = understand(text)
         # with her profile, look deeper for sections on her own treatment to offer as related
         # questions (the profile boost only reorders what retrieval found)
         retrieval = self.retriever.search(
             query,
             limit=self.config.top_sections + (PERSONAL_DEPTH if personal is not None else 5),
             boost=personal.boost if personal is not None else None,
-            focus=_focus(understood, text, personal),
         )
         if not _in_scope(retrieval):
-            # an urgent sign is answered with its warning, never refused as out of scope
-            return self._out_of_scope(text, urgent, start, refuse=urgent is None), []
+            return self._out_of_scope(text, urgent, start), []
         hits = _same_league(retrieval.hits[: self.config.top_sections])
         t_retrieved = time.perf_counter()
         composition = compose(
-            query.search_text,
+            query.text,
             retrieval.query_vector,
             hits,
             self.index.sentence_vectors,
@@ -205,7 +179,6 @@ class AnswerEngine:
             self.config.max_answer_sentences,
             related_pool=retrieval.hits[self.config.top_sections :],
             prefer=personal.boost if personal is not None else None,
-            kind=understood.kind,
         )
         sections, citations = composition.sections, composition.citations
         if personal is not None:
@@ -236,14 +209,10 @@ class AnswerEngine:
         )
         return answer, list(hits)
 
-    def _out_of_scope(
-        self, text: str, urgent, start: float, why: Clarification | None = None, refuse=True
-    ) -> Answer:
-        if why is None and refuse:
-            why = out_of_scope_clarification(self.coverage, text)
+    def _out_of_scope(self, text: str, urgent, start: float) -> Answer:
         return Answer(
             question=text,
-            clarification=why,
+            clarification=out_of_scope_clarification(self.coverage, text),
             urgent=urgent,
             timings_ms={"total": round((time.perf_counter() - start) * 1000, 2)},
         )

@@ -35,7 +35,7 @@ class RelatedQuestion:
 
 @dataclass
 class Clarification:
-    reason: Literal["truncated", "ambiguous", "out_of_scope", "language"]
+    reason: Literal["truncated", "ambiguous", "out_of_scope"]
     message: str
     suggestions: list[str] = field(default_factory=list)
 

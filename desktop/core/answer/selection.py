@@ -1,17 +1,11 @@
-"""Which guideline sentences an extractive answer quotes, and in what order.
+"""Which guideline sentences an extractive answer quotes.
 
-Query-focused: every key point and body sentence of the top sections is a candidate, scored by
-embedding similarity to the question (vectors precomputed at index time), word overlap, how
-well it fits the kind of question (``answer.sentence_fit``), its section's rank and its place
-(a section's first sentence and key points are written to answer its main question).
-
-- The short answer leads with the best candidate across the sections, not the top section's
-  key points by default, and adds the next best when it scores nearly as well.
-- Each following sentence adds something relevant: chosen greedily above a floor, without
-  near-duplicates or repeats, a few per section.
-- A sentence that leans on the one before it ("This...", "The combination...") is quoted with
-  that sentence or not at all.
-- The answer's length fits the kind of question (a definition is short)."""
+The short answer is the best section's key points (or, for a section without key points, its
+lead sentence). Detail sentences are scored by embedding similarity to the question (vectors
+precomputed at index time), word overlap and position (a section's first sentence is written to
+answer its main question), then chosen greedily without near-duplicates and put back in reading
+order: a few from the best section, then at most one from each of a few other sections that
+score as well."""
 
 from __future__ import annotations
 
@@ -20,21 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from desktop.core.answer.sentence_fit import answer_length, depends_on_previous, kind_fit
 from desktop.core.knowledge.retrieve import SectionHit
 from desktop.core.text import content_terms, split_sentences
 
 DUPLICATE_SIMILARITY = 0.85
-CONTAINED = 0.8  # a sentence whose content words are this much inside another's repeats it
-MIN_SENTENCES = 3  # quoted before the score floor applies (when there are enough)
-PER_SECTION = (4, 2, 2)  # sentences quoted at most from the sections of rank 0, 1, 2
-SCORE_WINDOW = 0.12  # a detail sentence scores at least the lead's score minus this
-SHORT_WINDOW = 0.04  # the second best joins the short answer when this close to the best
-RANK_BONUS = (0.04, 0.015, 0.0)
-LEAD_BONUS = 0.04  # a section's first sentence or first key point
-KEY_POINT = 0.02  # another key point (written to sum up its section)
-DEFINITION_LEAD = 0.08  # for "what is...", the best section's lead
-SUBJECT_FIRST = 0.04  # a sentence whose first words name what was asked
+MAIN_DETAIL = 3  # detail sentences from the best section (after its key points)
+OTHER_SECTIONS = 2  # other sections that may add one sentence each
+SCORE_WINDOW = 0.1
 
 SentenceVectors = Callable[[str], dict[tuple[str, int], list[float]]]
 
@@ -48,9 +34,6 @@ class Candidate:
     vector: np.ndarray | None
 
 
-Unit = tuple[Candidate, ...]  # a sentence, with the one it leans on before it
-
-
 def _overlap(query_terms: set[str], sentence: str) -> float:
     if not query_terms:
         return 0.0
@@ -62,101 +45,79 @@ def _vector(vectors: dict[tuple[str, int], list[float]], kind: str, pos: int) ->
     return np.asarray(vec, dtype=np.float32) if vec is not None else None
 
 
-def _score(sim: float, terms: set[str], text: str, kind: str, rank: int, place: int) -> float:
-    """A candidate's fit: meaning, shared words, kind of question, section rank and place
-    (``place``: 0 for a lead sentence or first key point, 1 for another key point)."""
-    bonus = RANK_BONUS[min(rank, len(RANK_BONUS) - 1)] + (LEAD_BONUS, KEY_POINT, 0.0)[place]
-    if kind == "definition" and rank == 0 and place == 0:
-        bonus += DEFINITION_LEAD  # the best section opens by saying what its subject is
-    opening = set(content_terms(" ".join(text.split()[:4])))
-    if opening & terms:  # the sentence is about what was asked, not merely mentioning it
-        bonus += SUBJECT_FIRST
-    return sim + 0.25 * _overlap(terms, text) + kind_fit(text, kind) + bonus
-
-
 def _candidates(
     hits: Sequence[SectionHit],
     query_vec: np.ndarray,
-    terms: set[str],
+    query_terms: set[str],
     vectors: list[dict[tuple[str, int], list[float]]],
-    kind: str,
 ) -> list[Candidate]:
-    """Every key point (positions before the body) and body sentence of ``hits``."""
     out: list[Candidate] = []
     for rank, hit in enumerate(hits):
-        points = hit.section.key_points
-        sources = [("key_point", i, -len(points) + i, p) for i, p in enumerate(points)]
-        sources += [
-            ("sentence", i, i, s) for i, s in enumerate(split_sentences(hit.section.body))
-        ]
-        for vkind, vpos, pos, text in sources:
-            arr = _vector(vectors[rank], vkind, vpos)
+        for pos, sentence in enumerate(split_sentences(hit.section.body)):
+            arr = _vector(vectors[rank], "sentence", pos)
             sim = float(arr @ query_vec) if arr is not None else 0.0
-            place = 0 if pos in (0, -len(points)) else (1 if pos < 0 else 2)
-            out.append(Candidate(rank, pos, text, _score(sim, terms, text, kind, rank, place), arr))
+            score = sim + 0.25 * _overlap(query_terms, sentence) + (0.05 if pos == 0 else 0.0)
+            out.append(Candidate(rank, pos, sentence, score, arr))
     return out
 
 
-def _units(cands: list[Candidate]) -> list[Unit]:
-    """Each candidate as a unit, a leaning sentence with its predecessor; best first."""
-    by_place = {(c.rank, c.position): c for c in cands}
-    units: list[Unit] = []
-    for cand in cands:
-        if depends_on_previous(cand.text):
-            before = by_place.get((cand.rank, cand.position - 1))
-            if before is None or depends_on_previous(before.text):
-                continue  # nothing (or only another leaning sentence) to lean on: never quoted
-            units.append((before, cand))
-        else:
-            units.append((cand,))
-    return sorted(units, key=lambda u: -max(c.score for c in u))
-
-
-def _same(a: Candidate, b: Candidate) -> bool:
-    """A repeat: the same words, one sentence's words inside the other's, or the same meaning."""
-    wa, wb = set(content_terms(a.text)), set(content_terms(b.text))
-    if wa and wb and len(wa & wb) >= CONTAINED * min(len(wa), len(wb)):
-        return True
-    return (
-        a.vector is not None
-        and b.vector is not None
-        and float(a.vector @ b.vector) > DUPLICATE_SIMILARITY
+def _duplicate(cand: Candidate, chosen: Sequence[Candidate]) -> bool:
+    return cand.vector is not None and any(
+        c.vector is not None and float(c.vector @ cand.vector) > DUPLICATE_SIMILARITY
+        for c in chosen
     )
 
 
-def _fits(unit: Unit, chosen: list[Candidate], per_section: dict[int, int]) -> bool:
-    """Whether ``unit`` adds something new without exceeding its section's share."""
-    new = [c for c in unit if c not in chosen]
-    if not new or any(_same(c, o) for c in new for o in chosen):
-        return False
-    rank = unit[0].rank
-    limit = PER_SECTION[rank] if rank < len(PER_SECTION) else 1
-    return per_section.get(rank, 0) + len(new) <= limit
-
-
-def _choose(units: list[Unit], length: int) -> list[Unit]:
-    """Units best first: the lead, then those above the floor that add something new."""
+def _main_detail(
+    cands: list[Candidate], shown: list[Candidate], max_sentences: int
+) -> list[Candidate]:
+    """The best section's most relevant sentences, up to MAIN_DETAIL."""
     chosen: list[Candidate] = []
-    picked: list[Unit] = []
-    per_section: dict[int, int] = {}
-    floor: float | None = None
-    for unit in units:
-        best = max(c.score for c in unit)
-        if floor is not None and best < floor and len(chosen) >= MIN_SENTENCES:
+    for cand in sorted((c for c in cands if c.rank == 0), key=lambda c: -c.score):
+        if len(chosen) >= MAIN_DETAIL or len(chosen) >= max_sentences:
             break
-        new = tuple(c for c in unit if c not in chosen)
-        if len(chosen) + len(new) > length or not _fits(unit, chosen, per_section):
+        if not _duplicate(cand, shown + chosen):
+            chosen.append(cand)
+    return chosen
+
+
+def _other_detail(
+    cands: list[Candidate], shown: list[Candidate], room: int, floor: float
+) -> list[Candidate]:
+    """At most one sentence from each of OTHER_SECTIONS other sections, scoring ``floor`` or
+    more."""
+    chosen: list[Candidate] = []
+    used: set[int] = set()
+    for cand in sorted((c for c in cands if c.rank > 0), key=lambda c: -c.score):
+        if len(chosen) >= room or len(used) >= OTHER_SECTIONS:
+            break
+        if cand.rank in used or cand.score < floor or _duplicate(cand, shown + chosen):
             continue
-        home = next((i for i, u in enumerate(picked) if unit[0] in u), None)
-        if len(unit) == 2 and home is not None:  # its predecessor is quoted: keep them together
-            picked[home] = (*picked[home], *new)
-        else:
-            picked.append(new)
-        chosen += new
-        per_section[unit[0].rank] = per_section.get(unit[0].rank, 0) + len(new)
-        if floor is None:
-            floor = best - SCORE_WINDOW
-    return picked
+        chosen.append(cand)
+        used.add(cand.rank)
+    return chosen
+
+
+def _select(cands: list[Candidate], shown: list[Candidate], max_sentences: int) -> list[Candidate]:
+    """Detail sentences: the main section's most relevant ones, then a few from the other
+    sections when they score as well; no near-duplicates of what is already shown."""
+    chosen = _main_detail(cands, shown, max_sentences)
+    floor = (chosen[-1].score if chosen else 0.0) - SCORE_WINDOW
+    chosen += _other_detail(cands, shown + chosen, max_sentences - len(chosen), floor)
+    return sorted(chosen, key=lambda c: (c.rank, c.position))
+
+
+def _key_points(
+    hits: Sequence[SectionHit], vectors: dict[tuple[str, int], list[float]]
+) -> list[Candidate]:
+    """The best section's key points, as candidates placed before its body."""
+    if not hits:
+        return []
+    points = hits[0].section.key_points
+    return [
+        Candidate(0, -len(points) + i, point, 1.0, _vector(vectors, "key_point", i))
+        for i, point in enumerate(points)
+    ]
 
 
 def select_sentences(
@@ -165,23 +126,17 @@ def select_sentences(
     hits: Sequence[SectionHit],
     vectors_for: SentenceVectors,
     max_sentences: int,
-    kind: str = "",
 ) -> tuple[list[Candidate], list[Candidate]]:
-    """(the short answer, the detail sentences) quoted from ``hits`` (best first) for a
-    question of ``kind`` (``answer.understand``)."""
-    if not hits:
-        return [], []
+    """(the short answer, the detail sentences) quoted from ``hits`` (best first)."""
     query_vec = np.asarray(query_vector, dtype=np.float32)
     terms = set(content_terms(question_text))
     vectors = [vectors_for(h.section.key) for h in hits]
-    units = _units(_candidates(hits, query_vec, terms, vectors, kind))
-    picked = _choose(units, answer_length(kind, max_sentences))
-    if not picked:
-        return [], []
-    short = list(picked[0])
-    rest = picked[1:]
-    lead_score = max(c.score for c in picked[0])
-    if rest and len(short) == 1 and max(c.score for c in rest[0]) >= lead_score - SHORT_WINDOW:
-        short += rest.pop(0)
-    rest.sort(key=lambda u: (u[0].rank, u[0].position))
-    return short, [c for unit in rest for c in unit]
+    shown = _key_points(hits, vectors[0] if vectors else {})
+    detail = _select(
+        _candidates(hits, query_vec, terms, vectors), shown, max(3, max_sentences - len(shown))
+    )
+    if hits and not shown:  # a section without key points: its lead sentence is the answer
+        lead = [c for c in detail if c.rank == 0 and c.position == 0]
+        shown = lead or detail[:1]
+        detail = [c for c in detail if c not in shown]
+    return shown, detail

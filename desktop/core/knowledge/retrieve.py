@@ -5,8 +5,7 @@ Three ranked lists are fused: dense over passages and patient phrasings, dense o
 sentences and key points (each embedded with its section title), and BM25 keywords. On the
 retrieval benchmark the sentence list lifts hybrid MRR from 0.829 to 0.850.
 
-A ``boost`` hook lets the patient profile (records) raise matching sections; a ``focus`` (what
-the question asks and whom it is about) re-ranks the fused sections (``knowledge.rerank``)."""
+A ``boost`` hook lets the patient profile (records) raise matching sections."""
 
 from __future__ import annotations
 
@@ -20,7 +19,6 @@ from desktop.core.knowledge.index import DenseHit, GuidelineIndex
 from desktop.core.knowledge.keyword import query_terms
 from desktop.core.knowledge.normalise import Normalised, normalise
 from desktop.core.knowledge.pack import GuidelineSection
-from desktop.core.knowledge.rerank import Focus, rerank
 
 RRF_K = 60
 # A keyword top hit whose BM25 score is this many times the runner-up's (or the only section
@@ -106,7 +104,6 @@ class Retriever:
         limit: int = 5,
         mode: Mode = "hybrid",
         boost: Boost | None = None,
-        focus: Focus | None = None,
     ) -> Retrieval:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
@@ -114,7 +111,7 @@ class Retriever:
         vector = self.index.embedder.embed([query.search_text])[0]
         timings["embed_query"] = (time.perf_counter() - t0) * 1000
         found = self._lists(query.search_text, vector, mode, timings)
-        hits = rerank(self._fuse(found, boost), focus)
+        hits = self._fuse(found, boost)
         timings["retrieve_total"] = (time.perf_counter() - t0) * 1000
         return Retrieval(query, vector, hits[:limit], timings)
 

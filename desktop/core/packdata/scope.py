@@ -24,7 +24,6 @@ _RULE_KEYS = {"id", "reason", "symptoms", "drugs", "classes", "after"}
 # the warning signs every answer is checked for, in order (analyze.py holds their patterns)
 GENERAL_SIGNS = (
     "infection",
-    "wound",
     "chest",
     "dehydration",
     "bleeding",
