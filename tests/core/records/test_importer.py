@@ -3,6 +3,7 @@ no record text or file name readable anywhere on disk after import."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import tempfile
 import uuid
@@ -45,7 +46,9 @@ def _state(vault: Vault) -> tuple[bytes, list[tuple]]:
 def _hits(root: Path, needle: str, skip: Path) -> list[Path]:
     forms = [needle.encode(), needle.encode("utf-16-le"), needle.encode("utf-16-be")]
     found = []
-    for p in root.rglob("*"):
+    # os.walk, not rglob: another program's temp folder may vanish while it is walked
+    files = (Path(d) / f for d, _, names in os.walk(root) for f in names)
+    for p in files:
         try:
             if p.is_file() and skip not in p.parents and any(f in p.read_bytes() for f in forms):
                 found.append(p)
